@@ -1,0 +1,33 @@
+# The two set-up commands a fresh machine needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: install demo test eval bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	rm -f veille.duckdb veille.duckdb.wal
+	$(BIN)/veille ingest data/samples --db veille.duckdb
+	$(BIN)/veille summary --db veille.duckdb --examples 3
+
+test: install
+	$(BIN)/python -m pytest
+
+eval: install
+	$(BIN)/python -m eval --shared $(SHARED)
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) veille.duckdb veille.duckdb.wal build src/*.egg-info

@@ -1,0 +1,99 @@
+"""The records that flow through veille: plain, typed, one type per thing.
+
+Offsets in annotations are character offsets into ``Article.text``. Ids are
+stable content hashes, never counters.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def content_id(content: bytes | str) -> str:
+    """Return the stable id of some content: the first 32 hex digits of its SHA-256."""
+    if isinstance(content, str):
+        content = content.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(content).hexdigest()[:32]
+
+
+@dataclass(slots=True)
+class Page:
+    """One raw page as read from a source, before any cleaning."""
+
+    source: str
+    content: bytes | str
+    format: str = "auto"  # dump | html | article | auto (detected later)
+    url: str | None = None
+    site: str | None = None
+    published: str | None = None
+    fetched: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """Return the page id: the hash of its raw content."""
+        return content_id(self.content)
+
+
+@dataclass(slots=True)
+class Removed:
+    """A piece of page text the cleaner dropped, with why."""
+
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Article:
+    """The clean article taken from one page, with its metadata and annotations."""
+
+    id: str = ""
+    source: str = ""
+    url: str | None = None
+    site: str | None = None
+    section: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    published_from: str | None = None  # argument | html | url | text | None
+    language: str | None = None
+    language_score: float = 0.0
+    wire_source: str | None = None
+    canonical_url: str | None = None
+    format: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """Return the clean text: the paragraphs joined by blank lines."""
+        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the article as the JSON object of the `veille extract` contract."""
+        data = asdict(self)
+        data["text"] = self.text
+        return data
+
+
+@dataclass(slots=True)
+class Reject:
+    """A page that could not become an article, and the reason."""
+
+    source: str
+    reason: str
+    error: str
+    id: str | None = None
+    site: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the reject as the JSON object of the `veille extract` contract."""
+        return {"source": self.source, "id": self.id, "rejected": self.reason, "error": self.error}
