@@ -1,0 +1,1 @@
+"""Quality evaluation of veille's stages against gold files; run with `python -m eval`."""

@@ -1,0 +1,271 @@
+"""The plain-text page-dump cleaner: keep the article, drop the page around it.
+
+A dump is a web page rendered to crude text, one block per line. The cleaner
+1. labels furniture lines from the lexicons (UI words, comment widgets, credit lines,
+   the site's learned boilerplate) and runs of short link-like lines;
+2. takes the densest run of long sentence-like lines as the article core (a maximum-sum
+   segment: long lines add, short ones subtract), extended to neighbouring prose lines;
+3. lifts the title (the line the body follows, preferring a repeated headline), the
+   section above it, and the byline and date around it into metadata;
+4. drops repeated and truncated copies of kept paragraphs ("... Notre...").
+Every dropped line is kept in ``Article.removed`` with its reason.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from veille.clean.boilerplate import normalize_line
+from veille.clean.lines import (
+    Lexicon,
+    ends_sentence,
+    is_ellipsis_cut,
+    is_name,
+    letters_key,
+    load_lexicon,
+    parse_byline,
+    parse_credit,
+    parse_date,
+    parse_dateline,
+)
+from veille.records import Article, Removed
+
+# Labels that take a line out of the article whatever its place; "link_list" is not one of
+# them: a short link-like line can still be a title or a byline.
+FURNITURE = frozenset({"site_boilerplate", "credit_line", "comment_widget", "ui_line", "no_text"})
+
+# 80 chars: a line longer than this adds to the core score, a shorter one subtracts; 80 is
+# about one short sentence (best body F1 on the dev dumps between 50 and 120, see eval/clean.py).
+CORE_CHARS = 80
+# 3 lines of at most 6 words without a final stop: a menu or a list of links.
+LINK_RUN = 3
+LINK_WORDS = 6
+# 5 words ending in a stop: a short prose line next to the core belongs to it.
+PROSE_WORDS = 5
+# 12 lines above the core: headline, standfirst, byline, date, photo credit and share bar fit.
+TITLE_WINDOW = 12
+# 2 to 30 words: headlines of the dev dumps are 3 to 25 words long.
+TITLE_WORDS = (2, 30)
+# 3 words: a repeated shorter line is a menu entry, not a repeated headline.
+REPEATED_TITLE_WORDS = 3
+# 8 words: breadcrumbs and section names ("Moyen Orient et Monde - Libye") are short.
+SECTION_WORDS = 8
+# 3 lines: a byline or date stands within three lines of the title or of the body start.
+META_REACH = 3
+# 40 chars: a shorter stem before an ellipsis matches other paragraphs by chance.
+TRUNCATED_STEM = 40
+
+
+def clean_dump(text: str, known_boilerplate: frozenset[str] = frozenset(),
+               language_hint: str | None = None) -> Article:
+    """Return the article of a plain-text page dump, with every dropped line and its reason."""
+    lexicon = load_lexicon()
+    lines = [line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line]
+    reasons = [label_line(line, known_boilerplate, lexicon) for line in lines]
+    mark_link_lists(lines, reasons)
+    article = Article()
+    core = find_core(lines, reasons)
+    if core is None:
+        article.removed = [Removed(line, reason or "outside_core") for line, reason in zip(lines, reasons)]
+        return article
+    kept = select_paragraphs(lines, reasons, *core)
+    lifted = lift_metadata(article, lines, reasons, kept, core[0], lexicon, language_hint)
+    drop_copies(lines, reasons, kept, article.title)
+    article.wire_source = find_wire_source(lines, kept, lifted, core, lexicon)
+    article.paragraphs = [lines[i] for i in sorted(kept)]
+    article.removed = [Removed(lines[i], reasons[i] or "outside_core")
+                       for i in range(len(lines)) if i not in kept and i not in lifted]
+    return article
+
+
+def label_line(line: str, known_boilerplate: frozenset[str], lexicon: Lexicon) -> str | None:
+    """Return why a line is furniture whatever its place on the page, or None."""
+    if known_boilerplate and normalize_line(line) in known_boilerplate:
+        return "site_boilerplate"
+    key = letters_key(line)
+    if not key:
+        return "no_text"
+    if parse_credit(line, lexicon):
+        return "credit_line"
+    if key in lexicon.comment_lines:
+        return "comment_widget"
+    if lexicon.is_ui(key):
+        return "ui_line"
+    return None
+
+
+def is_link_like(line: str) -> bool:
+    """Tell whether a line looks like a link or menu entry: short, without a final stop."""
+    return line.count(" ") < LINK_WORDS and not ends_sentence(line)
+
+
+def mark_link_lists(lines: list[str], reasons: list[str | None]) -> None:
+    """Label runs of at least LINK_RUN link-like lines (furniture lines count in the run)."""
+    run: list[int] = []
+    for i, line in enumerate([*lines, "."]):  # the sentinel "." ends the last run
+        if i < len(lines) and (reasons[i] in FURNITURE or is_link_like(line)):
+            run.append(i)
+            continue
+        if len(run) >= LINK_RUN:
+            for j in run:
+                reasons[j] = reasons[j] or "link_list"
+        run = []
+
+
+def line_score(line: str) -> int:
+    """Return a line's contribution to the core: its length beyond CORE_CHARS (negative if shorter)."""
+    return len(line) - CORE_CHARS
+
+
+def find_core(lines: list[str], reasons: list[str | None]) -> tuple[int, int] | None:
+    """Return the first and last index of the densest run of long lines, or None if there is none."""
+    best, best_span = 0, None
+    running, start = 0, 0
+    for i, line in enumerate(lines):
+        if reasons[i] == "comment_widget":  # the body never runs on into the comments
+            running, start = 0, i + 1
+            continue
+        if reasons[i] in FURNITURE:
+            continue
+        if running <= 0:
+            running, start = 0, i
+        running += line_score(line)
+        if running > best:
+            best, best_span = running, (start, i)
+    return None if best_span is None else extend_core(lines, reasons, *best_span)
+
+
+def _is_prose(line: str, reason: str | None) -> bool:
+    return reason is None and ends_sentence(line) and line.count(" ") + 1 >= PROSE_WORDS
+
+
+def extend_core(lines: list[str], reasons: list[str | None], start: int, end: int) -> tuple[int, int]:
+    """Grow the core over neighbouring prose lines, stepping over furniture lines."""
+    for step in (-1, 1):
+        i = start + step if step < 0 else end + step
+        while 0 <= i < len(lines) and (reasons[i] in FURNITURE and reasons[i] != "comment_widget"
+                                       or _is_prose(lines[i], reasons[i])):
+            if reasons[i] is None:
+                start, end = min(start, i), max(end, i)
+            i += step
+    return start, end
+
+
+def select_paragraphs(lines: list[str], reasons: list[str | None], start: int, end: int) -> set[int]:
+    """Return the indices of the core lines that are not furniture or link lists."""
+    return {i for i in range(start, end + 1) if reasons[i] is None}
+
+
+def lift_metadata(article: Article, lines: list[str], reasons: list[str | None], kept: set[int],
+                  start: int, lexicon: Lexicon, language: str | None) -> set[int]:
+    """Fill title, section, byline and date from the lines around the body start; return their indices."""
+    lifted: set[int] = set()
+    title = find_title(lines, reasons, start, lexicon, language)
+    if title is not None:
+        article.title = lines[title]
+        lifted.add(title)
+        section = title - 1
+        if section >= 0 and is_section(lines[section], reasons[section], lexicon, language):
+            article.section = lines[section]
+            lifted.add(section)
+    first = start if title is None else title
+    for i in range(max(0, first - META_REACH), min(len(lines), start + META_REACH)):
+        if i not in lifted and reasons[i] not in FURNITURE:
+            lifted |= lift_line(article, lines, i, lexicon, language)
+    kept -= lifted
+    return lifted
+
+
+def lift_line(article: Article, lines: list[str], i: int, lexicon: Lexicon, language: str | None) -> set[int]:
+    """Lift one line into the byline or the date when it is one; return the indices used."""
+    line = lines[i]
+    if article.published is None and (date := parse_date(line, lexicon, language)):
+        if not line.count(" ") > TITLE_WORDS[1]:
+            article.published, article.published_from = date, "text"
+            return {i}
+    if article.byline is None:
+        if name := parse_byline(line, lexicon):
+            article.byline = name
+            return {i}
+        if letters_key(line) in lexicon.byline_prefixes and i + 1 < len(lines) and is_name(lines[i + 1]):
+            article.byline = lines[i + 1]
+            return {i, i + 1}
+    return set()
+
+
+def _is_title_like(line: str, reason: str | None, lexicon: Lexicon, language: str | None) -> bool:
+    words = line.count(" ") + 1
+    return (reason not in FURNITURE and TITLE_WORDS[0] <= words <= TITLE_WORDS[1]
+            and (not ends_sentence(line) or line.rstrip()[-1] in "?!")
+            and parse_byline(line, lexicon) is None and parse_date(line, lexicon, language) is None)
+
+
+def find_title(lines: list[str], reasons: list[str | None], start: int,
+               lexicon: Lexicon, language: str | None) -> int | None:
+    """Return the index of the headline: the line the body follows, a repeated one first."""
+    window = range(start - 1, max(-1, start - 1 - TITLE_WINDOW), -1)
+    candidates = [i for i in window if _is_title_like(lines[i], reasons[i], lexicon, language)]
+    if not candidates:
+        return None
+    counts = Counter(normalize_line(lines[i]) for i in _near(lines, start))
+    for i in candidates:
+        if counts[normalize_line(lines[i])] > 1 and lines[i].count(" ") + 1 >= REPEATED_TITLE_WORDS:
+            return i
+    return candidates[0]
+
+
+def _near(lines: list[str], start: int) -> Iterable[int]:
+    """Return the indices the repeated-headline search compares: the page up to the body start."""
+    return range(0, min(len(lines), start + 1))
+
+
+def is_section(line: str, reason: str | None, lexicon: Lexicon, language: str | None) -> bool:
+    """Tell whether the line above the title is a section name or breadcrumb."""
+    return (reason not in FURNITURE and line.count(" ") < SECTION_WORDS and not ends_sentence(line)
+            and parse_byline(line, lexicon) is None and parse_date(line, lexicon, language) is None)
+
+
+def drop_copies(lines: list[str], reasons: list[str | None], kept: set[int], title: str | None) -> None:
+    """Drop repeated and truncated copies of kept paragraphs (and copies of the title) anywhere."""
+    seen: dict[str, int] = {}
+    for i in sorted(kept):
+        if lines[i] in seen or lines[i] == title:
+            kept.discard(i)
+            reasons[i] = "duplicate"
+        else:
+            seen[lines[i]] = i
+    by_stem: dict[str, list[str]] = {}
+    for text in seen:
+        by_stem.setdefault(text[:TRUNCATED_STEM], []).append(text)
+    originals = set(seen.values())
+    for i, line in enumerate(lines):
+        if i in originals and not is_ellipsis_cut(line):
+            continue
+        if is_truncated_copy(line, by_stem):
+            kept.discard(i)
+            reasons[i] = "truncated_copy"
+        elif i not in kept and (line in seen or line == title) and reasons[i] not in FURNITURE:
+            reasons[i] = "duplicate"
+
+
+def is_truncated_copy(line: str, by_stem: dict[str, list[str]]) -> bool:
+    """Tell whether a line is a kept paragraph cut short and ended with an ellipsis."""
+    if not is_ellipsis_cut(line):
+        return False
+    stem = line.rstrip(" .…]")
+    if len(stem) < TRUNCATED_STEM:
+        return False
+    return any(text != line and text.startswith(stem) for text in by_stem.get(stem[:TRUNCATED_STEM], ()))
+
+
+def find_wire_source(lines: list[str], kept: set[int], lifted: set[int], core: tuple[int, int],
+                     lexicon: Lexicon) -> str | None:
+    """Return the wire agency credited next to the body, or named in its dateline."""
+    first, last = min(kept | lifted | {core[0]}), core[1] + META_REACH
+    for i in range(max(0, first), min(len(lines), last + 1)):
+        if agency := parse_credit(lines[i], lexicon):
+            return agency
+    for i in sorted(kept)[:2]:  # the dateline opens the first paragraph, maybe after a standfirst
+        if agency := parse_dateline(lines[i], lexicon):
+            return agency
+    return None

@@ -1,0 +1,228 @@
+"""Line features for the dump cleaner: lexicon matches, sentence shape, dates, credits, bylines.
+
+The lexicons are data (``clean/data/<language>.toml`` and ``agencies.toml``), loaded once;
+every language's entries are used on every page, because page furniture mixes languages.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+_NOT_LETTERS = re.compile(r"[^\w]+|[\d_]+")
+# Closing marks that may follow the final stop of a sentence: « ... fin. » or (... fin.)
+_CLOSERS = "\"'”’»)]*"
+_SENTENCE_END = ".!?…"
+_DASHES = "-–—"
+# 12: the longest furniture line of the lexicons ("Partager sur Facebook (ouvre une nouvelle
+# fenêtre)") has 8 words; prefixes on longer lines start real sentences ("Photographers...").
+_MAX_PREFIX_WORDS = 12
+# 8: credit lines are short ("(Source : Reuters)", "Additional reporting by AFP").
+_MAX_CREDIT_WORDS = 8
+# 6: names in bylines ("Sarah E. Needleman and John Smith") have at most six words.
+_MAX_NAME_WORDS = 6
+# 60: datelines put the agency right after the place ("WASHINGTON, Nov 28 (Reuters) -").
+_DATELINE_SPAN = 60
+# 120: a date line near the title is short ("Publié le 29 novembre 2016 à 10h00 | Mis à jour ...").
+_MAX_DATE_LINE = 120
+
+
+def letters_key(line: str) -> str:
+    """Return a line's letters only, casefolded and space-separated: "Commentaires (0)" -> "commentaires"."""
+    return " ".join(_NOT_LETTERS.sub(" ", line.casefold()).split())
+
+
+def ends_sentence(line: str) -> bool:
+    """Tell whether a line ends like a sentence (final stop, maybe inside closing quotes)."""
+    stripped = line.rstrip(_CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def is_ellipsis_cut(line: str) -> bool:
+    """Tell whether a line ends in an ellipsis, the mark of a truncated teaser."""
+    return line.endswith(("...", "…")) or line.endswith(("... ]", "…]"))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Every language's cleaning lexicon, merged, keyed by ``letters_key``."""
+
+    ui_lines: frozenset[str]
+    ui_prefixes: frozenset[str]
+    comment_lines: frozenset[str]
+    byline_prefixes: frozenset[str]
+    updated_prefixes: tuple[str, ...]
+    months: dict[str, int]
+    day_first: dict[str, bool]
+    credit_templates: tuple[tuple[str, str], ...]
+    agencies: dict[str, str]
+    joiners: frozenset[str]
+
+    def is_ui(self, key: str) -> bool:
+        """Tell whether a line key is page furniture (a UI word or a UI-led short line)."""
+        if key in self.ui_lines:
+            return True
+        words = key.split(" ", _MAX_PREFIX_WORDS)
+        if len(words) > _MAX_PREFIX_WORDS:
+            return False
+        return any(" ".join(words[:n]) in self.ui_prefixes for n in range(1, len(words) + 1))
+
+
+def _keys(words: list[str]) -> list[str]:
+    return [letters_key(w) for w in words]
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Load and merge the lexicons of every language under ``clean/data``."""
+    langs = [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted(DATA.glob("??.toml"))]
+    wire = tomllib.loads((DATA / "agencies.toml").read_text(encoding="utf-8"))
+    templates = []
+    for lang in langs:
+        for template in lang["credit"]["templates"]:
+            before, _, after = template.partition("{agency}")
+            templates.append((letters_key(before), letters_key(after)))
+    return Lexicon(
+        ui_lines=frozenset(k for lang in langs for k in _keys(lang["ui"]["lines"])),
+        ui_prefixes=frozenset(k for lang in langs for k in _keys(lang["ui"]["prefixes"])),
+        comment_lines=frozenset(k for lang in langs for k in _keys(lang["comments"]["lines"])),
+        byline_prefixes=frozenset(k for lang in langs for k in _keys(lang["byline"]["prefixes"])),
+        updated_prefixes=tuple(k for lang in langs for k in _keys(lang["dates"]["updated_prefixes"])),
+        months={letters_key(m): n for lang in langs for m, n in lang["dates"]["months"].items()},
+        day_first={lang["language"]: lang["dates"]["day_first"] for lang in langs},
+        credit_templates=tuple(sorted(set(templates), key=lambda t: -len(t[0]) - len(t[1]))),
+        agencies={letters_key(s): name for name, spellings in wire["agencies"].items() for s in spellings},
+        joiners=frozenset(_keys(wire["credit"]["joiners"])),
+    )
+
+
+# -- wire credits ----------------------------------------------------------------------
+
+def _agency_list(words: list[str], lexicon: Lexicon) -> str | None:
+    """Return the first agency of a run of words made only of agency names and joiners."""
+    found, i = [], 0
+    while i < len(words):
+        if words[i] in lexicon.joiners and found:
+            i += 1
+            continue
+        for size in (3, 2, 1):  # agency spellings have at most three words
+            name = lexicon.agencies.get(" ".join(words[i:i + size]))
+            if name and i + size <= len(words):
+                found.append(name)
+                i += size
+                break
+        else:
+            return None
+    return found[0] if found else None
+
+
+def parse_credit(line: str, lexicon: Lexicon) -> str | None:
+    """Return the agency a credit line names ("(Source : Reuters)" -> "Reuters"), else None."""
+    key = letters_key(line)
+    if not key or key.count(" ") >= _MAX_CREDIT_WORDS:
+        return None
+    for before, after in lexicon.credit_templates:
+        middle = key
+        if before:
+            if not middle.startswith(before + " "):
+                continue
+            middle = middle[len(before) + 1:]
+        if after:
+            if not middle.endswith(" " + after):
+                continue
+            middle = middle[:-len(after) - 1]
+        if not before and not after and line.strip().isalnum():
+            continue  # a bare "Reuters" is a link; a credit line carries its marks: "(AFP)", "— Reuters"
+        agency = _agency_list(middle.split(), lexicon)
+        if agency:
+            return agency
+    return None
+
+
+def parse_dateline(paragraph: str, lexicon: Lexicon) -> str | None:
+    """Return the agency of a wire dateline opening a paragraph ("PARIS (Reuters) - ..."), else None."""
+    head = paragraph[:_DATELINE_SPAN]
+    opening = head.find("(")
+    closing = head.find(")", opening + 1)
+    if opening < 0 or closing < 0:
+        return None
+    rest = paragraph[closing + 1:].lstrip()
+    if not rest or rest[0] not in _DASHES:
+        return None
+    return _agency_list(letters_key(head[opening + 1:closing]).split(), lexicon)
+
+
+# -- bylines ---------------------------------------------------------------------------
+
+def is_name(text: str) -> bool:
+    """Tell whether a short text looks like a person's name or a list of names."""
+    words = [w for w in text.replace(",", " ").split() if w.casefold() not in {"and", "et", "&", "de", "van", "von"}]
+    if not 1 <= len(words) <= _MAX_NAME_WORDS or ends_sentence(text) and not text.endswith("."):
+        return False
+    capitals = sum(w[:1].isupper() for w in words)
+    return words[0][:1].isupper() and 2 * capitals >= len(words) and not any(c.isdigit() for c in text)
+
+
+def parse_byline(line: str, lexicon: Lexicon) -> str | None:
+    """Return the name of a byline ("Par Kab Niang" -> "Kab Niang"), else None."""
+    words = line.split()
+    for size in (3, 2, 1):  # byline prefixes have at most three words ("reporting by")
+        if len(words) > size and letters_key(" ".join(words[:size])) in lexicon.byline_prefixes:
+            name = " ".join(words[size:]).strip(" :,-–—")
+            return name if is_name(name) else None
+    return None
+
+
+# -- dates -----------------------------------------------------------------------------
+
+@cache
+def _date_patterns() -> tuple[re.Pattern[str], ...]:
+    """Compile the date patterns once; month names come from the lexicons."""
+    months = "|".join(sorted(map(re.escape, load_lexicon().months), key=len, reverse=True))
+    return (
+        re.compile(r"(?<![\w])(\d{4})-(\d{2})-(\d{2})(?!\d)"),
+        re.compile(rf"(?<![\w])(\d{{1,2}})(?:er|st|nd|rd|th)?\.? (?:de )?({months})\.?,? (\d{{4}})(?!\d)", re.I),
+        re.compile(rf"(?<![\w])({months})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})(?!\d)", re.I),
+        re.compile(r"(?<![\w])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)"),
+    )
+
+
+def _make_date(year: str, month: int, day: str) -> str | None:
+    try:
+        return datetime.date(int(year), month, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _numeric_date(a: str, b: str, year: str, day_first: bool) -> str | None:
+    first, second = int(a), int(b)
+    if first > 12 or (day_first and second <= 12):
+        return _make_date(year, second, a)
+    return _make_date(year, first, b)
+
+
+def parse_date(line: str, lexicon: Lexicon, language: str | None) -> str | None:
+    """Return the ISO date a short date line states ("Le 17/02/2020" -> "2020-02-17"), else None."""
+    if len(line) > _MAX_DATE_LINE:
+        return None
+    iso, day_month, month_day, numeric = _date_patterns()
+    text = " ".join(line.split())
+    if match := iso.search(text):
+        return _make_date(match[1], int(match[2]), match[3])
+    if match := day_month.search(text):
+        return _make_date(match[3], lexicon.months[letters_key(match[2])], match[1])
+    if match := month_day.search(text):
+        return _make_date(match[3], lexicon.months[letters_key(match[1])], match[2])
+    if match := numeric.search(text):
+        return _numeric_date(match[1], match[2], match[3], lexicon.day_first.get(language or "", True))
+    return None
+
+
+def is_update_line(line: str, lexicon: Lexicon) -> bool:
+    """Tell whether a date line states an update rather than the publication ("Mis à jour le ...")."""
+    key = letters_key(line)
+    return any(key.startswith(p) for p in lexicon.updated_prefixes)
