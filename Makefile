@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 demo: install
 	rm -f veille.duckdb veille.duckdb.wal
 	$(BIN)/veille ingest data/samples --db veille.duckdb
-	$(BIN)/veille summary --db veille.duckdb --examples 3
+	$(BIN)/veille stats --db veille.duckdb --examples 3
 
 test: install
 	$(BIN)/python -m pytest

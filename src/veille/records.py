@@ -81,6 +81,8 @@ class Article:
         """Return the article as the JSON object of the `veille extract` contract."""
         data = asdict(self)
         data["text"] = self.text
+        # Keys starting with "_" are working data between stages, not part of the record.
+        data["meta"] = {k: v for k, v in self.meta.items() if not k.startswith("_")}
         return data
 
 

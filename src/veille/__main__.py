@@ -1,0 +1,4 @@
+"""Run the command line as `python -m veille`."""
+from veille.cli import main
+
+main()

@@ -1,0 +1,180 @@
+"""The `veille` command line: extract, ingest, show, stats, export."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from veille import display
+from veille.errors import StrictModeError, UsageError, VeilleError
+from veille.store.connect import DEFAULT_DB
+
+app = typer.Typer(help="veille: turn raw news pages into a searchable, evidence-backed record.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+err = Console(stderr=True)
+
+DbOption = Annotated[str, typer.Option("--db", help="The DuckDB store file.")]
+PublishedOption = Annotated[Optional[str], typer.Option(
+    "--published", help="Publication date (YYYY-MM-DD) for pages that do not state theirs.")]
+
+
+class PageFormat(str, Enum):
+    auto = "auto"
+    dump = "dump"
+    html = "html"
+    article = "article"
+
+
+class ExportWhat(str, Enum):
+    articles = "articles"
+    rejects = "rejects"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def extract(
+    files: Annotated[list[str], typer.Argument(help="Files to read ('-' for stdin).")],
+    published: PublishedOption = None,
+    url: Annotated[Optional[str], typer.Option("--url", help="URL of the page(s).")] = None,
+    as_format: Annotated[PageFormat, typer.Option("--as", help="Page format; 'article' keeps every line.")] = PageFormat.auto,
+) -> None:
+    """Run the per-page pipeline without a store and print one JSON object per page (JSON Lines)."""
+    from veille.pipeline import process_page
+    from veille.records import Reject
+    from veille.sources import SourceOptions, read_pages
+
+    options = SourceOptions(as_format=as_format.value, url=url, published=_date(published))
+    for item in read_pages(files, options):
+        result = item if isinstance(item, Reject) else process_page(item)
+        print(json.dumps(display.extract_record(result), ensure_ascii=False), flush=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or '-' for stdin.")],
+    db: DbOption = DEFAULT_DB,
+    published: PublishedOption = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="Site name for pages whose URL is unknown.")] = None,
+    as_format: Annotated[PageFormat, typer.Option("--as", help="Page format of non-HTML text.")] = PageFormat.auto,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes (default: the cores).")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Pages per committed transaction.")] = 64,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest page accepted, in bytes.")] = 50 * 1024 * 1024,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 5) if any page is rejected.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Read pages, clean them and store them; re-running the same input adds nothing."""
+    from veille.ingest import ingest as run_ingest
+    from veille.sources import SourceOptions
+
+    options = SourceOptions(as_format=as_format.value, published=_date(published), site=site, max_bytes=max_bytes)
+    with display.IngestProgress(err, enabled=progress) as bar:
+        report = run_ingest(paths, db, options, workers=workers, batch_size=batch_size, on_batch=bar.advance)
+    display.print_ingest_report(err, report, db)
+    if strict and report.rejects:
+        raise StrictModeError(f"{report.rejects} page(s) rejected and --strict is set; "
+                              f"see `veille export --what rejects --db {db}`")
+    if report.rejects and not report.articles and not report.skipped:
+        raise VeilleError(f"nothing stored: all {report.rejects} page(s) were rejected")
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix of 6+ characters).")],
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one stored article: metadata, paragraphs and what the cleaner removed."""
+    from veille.store import queries
+    from veille.store.connect import open_store
+
+    with open_store(db, read_only=True) as con:
+        found = queries.article(con, article_id)
+    if found is None:
+        raise UsageError(f"no article with id {article_id!r} in {db}")
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, default=str))
+    else:
+        display.print_article(Console(), found)
+
+
+@app.command()
+def stats(
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    examples: Annotated[int, typer.Option("--examples", help="Also show this many example articles.")] = 0,
+) -> None:
+    """Count what the store holds: pages, articles, rejects, languages, sites, learned boilerplate."""
+    from veille.store import queries
+    from veille.store.connect import open_store
+
+    with open_store(db, read_only=True) as con:
+        counts = queries.stats(con)
+        samples = queries.example_articles(con, examples) if examples else []
+        latest_rejects = queries.rejects(con, 10)
+    if as_json:
+        print(json.dumps(counts, ensure_ascii=False))
+        return
+    console = Console()
+    display.print_stats(console, counts, latest_rejects, db)
+    for sample in samples:
+        display.print_article(console, sample, max_paragraphs=2)
+
+
+@app.command()
+def export(
+    db: DbOption = DEFAULT_DB,
+    what: Annotated[ExportWhat, typer.Option("--what", help="What to export.")] = ExportWhat.articles,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.jsonl,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output file (default: stdout, not for parquet).")] = None,
+) -> None:
+    """Export the stored articles or rejects as JSON Lines, Parquet or CSV."""
+    from veille.store.connect import open_store
+    from veille.store.export import export_table
+
+    if out is None and fmt is ExportFormat.parquet:
+        raise UsageError("Parquet is binary: pass --out FILE.parquet")
+    with open_store(db, read_only=True) as con:
+        export_table(con, what.value, fmt.value, str(out) if out else None)
+
+
+def _date(value: str | None) -> str | None:
+    """Check a YYYY-MM-DD date given on the command line."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"--published {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def main() -> None:
+    """Run the command line, turning a VeilleError into its message and exit code."""
+    try:
+        app(standalone_mode=False)
+    except VeilleError as error:
+        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as error:  # click's own usage errors
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if isinstance(error, click.exceptions.Exit):
+            sys.exit(error.exit_code)
+        raise

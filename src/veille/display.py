@@ -1,0 +1,91 @@
+"""How the command line shows things: progress bar, summaries and articles, with rich."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from veille.records import Article, Reject
+
+
+def extract_record(result: Article | Reject) -> dict[str, Any]:
+    """Return the `veille extract` JSON object of a result, 'source' first."""
+    data = result.to_dict()
+    return {"source": data.pop("source"), **data}
+
+
+class IngestProgress:
+    """A progress display of pages stored, pages per second and rejects."""
+
+    def __init__(self, console: Console, enabled: bool = True):
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("{task.completed:>8.0f} pages"),
+            TextColumn("{task.fields[rate]:>7.1f} pages/s"), TextColumn("{task.fields[articles]} articles"),
+            TextColumn("[red]{task.fields[rejects]} rejects"), TextColumn("{task.fields[skipped]} already stored"),
+            TimeElapsedColumn(), console=console, disable=not enabled, transient=False)
+        self._task = None
+
+    def __enter__(self) -> IngestProgress:
+        self._progress.start()
+        self._task = self._progress.add_task("ingest", total=None, rate=0.0, articles=0, rejects=0, skipped=0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+    def advance(self, report) -> None:
+        """Show the run's totals after a committed batch."""
+        done = report.articles + report.rejects + report.skipped
+        task = self._progress.tasks[0]
+        totals = {"articles": report.articles, "rejects": report.rejects, "skipped": report.skipped}
+        self._progress.update(self._task, completed=done, rate=done / (task.elapsed or 1e-9), **totals)
+
+
+def print_ingest_report(console: Console, report, db: str) -> None:
+    """Print what an ingest run stored."""
+    reasons = ", ".join(f"{reason} {n}" for reason, n in report.reasons.most_common()) or "none"
+    console.print(f"stored {report.articles} articles and {report.rejects} rejects from {report.pages} new pages "
+                  f"into {db}; {report.skipped} pages were already stored. Reject reasons: {reasons}.")
+
+
+def print_stats(console: Console, counts: dict[str, Any], rejects: list[dict], db: str) -> None:
+    """Print a store's counts as tables."""
+    table = Table(title=f"veille store {db}", show_header=False)
+    for key in ("pages", "articles", "rejects", "entities", "quotes", "events"):
+        table.add_row(key, str(counts[key]))
+    table.add_row("languages", _pairs(counts["languages"]))
+    table.add_row("sites", _pairs(counts["sites"]))
+    table.add_row("boilerplate lines learned", _pairs(counts["boilerplate_lines"]) or "none yet")
+    table.add_row("reject reasons", _pairs(counts["reject_reasons"]) or "none")
+    console.print(table)
+    if rejects:
+        console.print("[bold]Latest rejects[/]")
+        for reject in rejects:
+            console.print(f"  [red]{reject['rejected']}[/]: {reject['error']}", highlight=False)
+
+
+def print_article(console: Console, article: dict[str, Any], max_paragraphs: int | None = None) -> None:
+    """Print one article: title, metadata, paragraphs and a count of removed lines."""
+    console.rule(f"[bold]{article.get('title') or '(no title)'}")
+    fields = ("id", "site", "section", "published", "published_from", "language", "wire_source", "byline",
+              "url", "source")
+    for field in fields:
+        if article.get(field):
+            console.print(f"[dim]{field}:[/] {article[field]}", highlight=False)
+    paragraphs = article.get("paragraphs") or []
+    for paragraph in paragraphs[:max_paragraphs]:
+        console.print(f"\n{paragraph}", highlight=False)
+    hidden = len(paragraphs) - len(paragraphs[:max_paragraphs])
+    if hidden:
+        console.print(f"\n[dim]... {hidden} more paragraph(s): veille show {article['id']}[/]")
+    removed = article.get("removed") or []
+    if removed:
+        reasons = sorted({r["reason"] for r in removed})
+        console.print(f"\n[dim]{len(removed)} line(s) removed as {', '.join(reasons)}[/]\n")
+
+
+def _pairs(counts: dict[str, int]) -> str:
+    """Format {name: count} as 'name n, name n'."""
+    return ", ".join(f"{name} {n}" for name, n in counts.items())

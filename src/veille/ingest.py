@@ -1,0 +1,73 @@
+"""Ingest: read sources, run the per-page pipeline on an engine, commit each batch to the store."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from veille.engines.local import LocalEngine
+from veille.pipeline import process_page, site_of
+from veille.records import Page, Reject
+from veille.sources import SourceOptions, read_pages
+from veille.store.writer import BatchReport, StoreWriter
+
+DEFAULT_BATCH = 64  # pages per transaction: small enough that a kill loses little, large enough to amortise commits
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest run read and stored."""
+
+    pages: int = 0
+    articles: int = 0
+    rejects: int = 0
+    skipped: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+    def add(self, batch: BatchReport) -> None:
+        """Add a committed batch's counts."""
+        self.pages += batch.pages
+        self.articles += batch.articles
+        self.rejects += batch.rejects
+        self.skipped += batch.skipped
+        self.reasons.update(batch.reasons)
+
+
+def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), *,
+           workers: int | None = None, batch_size: int = DEFAULT_BATCH,
+           on_batch: Callable[[IngestReport], None] | None = None) -> IngestReport:
+    """Ingest every page under paths into the store at db; return the counts."""
+    report = IngestReport()
+    engine = LocalEngine(workers)
+    with StoreWriter(db) as writer:
+        batches = _prepared_batches(read_pages(paths, options), writer, batch_size, report)
+        for batch, results in engine.map_batches(_process_item, batches):
+            report.add(writer.write_batch(list(zip(_pages_or_none(batch), results))))
+            if on_batch:
+                on_batch(report)
+    return report
+
+
+def _prepared_batches(items: Iterable[Page | Reject], writer: StoreWriter, size: int,
+                      report: IngestReport) -> Iterator[list]:
+    """Yield batches of items, leaving out stored pages and telling each page its site's boilerplate."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        stored = writer.stored_ids(item.id for item in chunk if isinstance(item, Page))
+        batch = [item for item in chunk if not (isinstance(item, Page) and item.id in stored)]
+        report.skipped += len(chunk) - len(batch)
+        for page in batch:
+            if isinstance(page, Page):
+                page.meta["boilerplate"] = writer.learned_boilerplate(page.site or site_of(page.url))
+        yield batch
+
+
+def _process_item(item: Page | Reject):
+    """Run the pipeline on a page; a reject from the sources passes through."""
+    return item if isinstance(item, Reject) else process_page(item)
+
+
+def _pages_or_none(batch: list[Page | Reject]) -> list[Page | None]:
+    """Return the page behind each item of a batch (None for a reject from the sources)."""
+    return [item if isinstance(item, Page) else None for item in batch]

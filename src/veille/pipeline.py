@@ -1,0 +1,126 @@
+"""The per-page pipeline: a Page goes through clean, then each article stage in order.
+
+A stage is a plain callable ``stage(article) -> article``; the list below is the whole
+pipeline. Stages hold no state besides loaded models, so the same list runs in one
+process, in a process pool or on Ray. A page that fails anywhere becomes a Reject
+with a reason; nothing here raises for a bad page.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from veille.clean import boilerplate
+from veille.clean.encoding import Undecodable, decode_bytes, repair_text
+from veille.clean.html import clean_html
+from veille.language import add_language
+from veille.records import Article, Page, Reject, Removed
+
+Stage = Callable[[Article], Article]
+
+STAGES: list[Stage] = [add_language]
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
+
+
+def process_page(page: Page) -> Article | Reject:
+    """Run the whole per-page pipeline on one page; never raises for a bad page."""
+    stage_name = "clean"
+    try:
+        result = clean_page(page)
+        if isinstance(result, Reject):
+            return result
+        for stage in STAGES:
+            stage_name = stage.__name__
+            result = stage(result)
+        return result
+    except Exception as error:  # a bug or a library failure on one page must not stop the run
+        return Reject(page.source, "internal_error", f"{page.source}: {stage_name} failed: {error!r}",
+                      id=page.id, site=page.site)
+
+
+def clean_page(page: Page) -> Article | Reject:
+    """Decode, repair and clean a page into an Article with its metadata."""
+    try:
+        text = page_text(page)
+    except Undecodable as error:
+        return _reject(page, "undecodable", str(error))
+    if not text.strip():
+        return _reject(page, "empty_input", "the page holds no text")
+    article, lines = _run_cleaner(page, text)
+    if not article.paragraphs:
+        return _reject(page, "no_article_found", f"no article text found in this {page.format} page")
+    _fill_metadata(article, page)
+    article.meta["_lines"] = boilerplate.candidate_lines(lines)
+    return article
+
+
+def page_text(page: Page) -> str:
+    """Return the page's content as Unicode text (repaired by the cleaner step, see _run_cleaner)."""
+    content = page.content
+    if isinstance(content, bytes):
+        content = decode_bytes(content, page.meta.get("charset"))
+    return content
+
+
+def _run_cleaner(page: Page, text: str) -> tuple[Article, list[str]]:
+    """Clean text with the cleaner of the page's format; also return the lines seen."""
+    known = page.meta.get("boilerplate", frozenset())
+    if page.format == "html":
+        # Repair the extracted text, not the whole page: ftfy on full HTML costs more than trafilatura.
+        article = _repaired(clean_html(text, url=page.url))
+        article.paragraphs, dropped = boilerplate.drop_known(article.paragraphs, known)
+        article.removed += [Removed(line, "site_boilerplate") for line in dropped]
+        return article, article.paragraphs + dropped
+    text = repair_text(text)
+    lines = text.splitlines()
+    if page.format == "article":
+        return Article(paragraphs=[line.strip() for line in lines if line.strip()]), lines
+    from veille.clean.dump import clean_dump
+
+    return clean_dump(text, known_boilerplate=known), lines
+
+
+def _repaired(article: Article) -> Article:
+    """Repair mojibake and normalise the text fields of an article taken from HTML."""
+    article.paragraphs = [repair_text(paragraph) for paragraph in article.paragraphs]
+    for name in ("title", "section", "byline"):
+        value = getattr(article, name)
+        if value:
+            setattr(article, name, repair_text(value))
+    return article
+
+
+def _fill_metadata(article: Article, page: Page) -> None:
+    """Set id, source, url, site and publication date, in the order of trust the contract gives."""
+    article.id = page.id
+    article.source = page.source
+    article.format = page.format
+    article.url = page.url or article.canonical_url
+    article.site = page.site or site_of(article.url) or article.meta.get("hostname")
+    if page.published:
+        article.published, article.published_from = page.published, "argument"
+    elif not article.published and article.url and (from_url := date_in_url(article.url)):
+        article.published, article.published_from = from_url, "url"
+    if page.fetched:
+        article.meta["fetched"] = page.fetched
+
+
+def site_of(url: str | None) -> str | None:
+    """Return the site of a URL: its host name without a leading 'www.'."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def date_in_url(url: str) -> str | None:
+    """Return the ISO date written in a URL path (/2016/11/29/, /20161129-), if any."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    return "-".join(match.groups()) if match else None
+
+
+def _reject(page: Page, reason: str, message: str) -> Reject:
+    """Build the reject of a page, naming the page in the message."""
+    return Reject(page.source, reason, f"{page.source}: {message}", id=page.id, site=page.site)

@@ -1,0 +1,57 @@
+"""Open the DuckDB file, turning DuckDB's errors into messages that say what to do."""
+from __future__ import annotations
+
+import os
+import re
+
+import duckdb
+
+from veille.errors import StoreError, StoreLockedError
+from veille.store.schema import SCHEMA_VERSION, current_version, migrate
+
+DEFAULT_DB = "veille.duckdb"
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def open_store(path: str = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a store; for writing, create and migrate it; for reading, it must exist and be current."""
+    if read_only and not os.path.exists(path):
+        raise StoreError(f"no store at {path}; run `veille ingest PATH --db {path}` first, or pass --db")
+    try:
+        con = duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as error:
+        raise _explain(error, path) from error
+    except duckdb.Error as error:
+        raise StoreError(f"{path} cannot be opened as a veille store: {error}") from error
+    if read_only:
+        _check_version(con, path)
+    else:
+        migrate(con)
+    return con
+
+
+def _explain(error: duckdb.IOException, path: str) -> StoreError:
+    """Return the store error that says why DuckDB could not open the file."""
+    message = str(error)
+    if "lock" in message.lower():
+        pid = _LOCK_PID.search(message)
+        holder = f" (pid {pid.group(1)})" if pid else ""
+        return StoreLockedError(f"{path} is locked by another veille process{holder}; "
+                                f"wait for it to finish, stop it, or pass --db another.duckdb")
+    return StoreError(f"{path} cannot be opened: {message}")
+
+
+def _check_version(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Refuse to read a store written by a newer veille, and say how to bring an older one up."""
+    try:
+        version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+    except duckdb.CatalogException:
+        version = 0
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer veille (schema {version}); upgrade veille")
+    if version < SCHEMA_VERSION:
+        raise StoreError(f"{path} has schema {version}, this veille needs {SCHEMA_VERSION}; "
+                         f"run `veille ingest --db {path}` (any input) to migrate it")
+
+
+__all__ = ["DEFAULT_DB", "current_version", "open_store"]

@@ -1,0 +1,50 @@
+"""The store's tables, as numbered migrations applied in order; the version is kept in the file."""
+from __future__ import annotations
+
+import duckdb
+
+# Each entry moves the schema from version i to i + 1. Never edit a released entry: append.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE pages (
+        id VARCHAR PRIMARY KEY, source VARCHAR, format VARCHAR, url VARCHAR, site VARCHAR,
+        fetched VARCHAR, size BIGINT, content BLOB, status VARCHAR,
+        ingested_at TIMESTAMP DEFAULT current_timestamp);
+    CREATE TABLE articles (
+        id VARCHAR PRIMARY KEY, source VARCHAR, url VARCHAR, site VARCHAR, section VARCHAR,
+        title VARCHAR, byline VARCHAR, published VARCHAR, published_from VARCHAR,
+        language VARCHAR, language_score DOUBLE, wire_source VARCHAR, canonical_url VARCHAR,
+        format VARCHAR, paragraphs VARCHAR[], text VARCHAR, removed JSON, meta JSON,
+        ingested_at TIMESTAMP DEFAULT current_timestamp);
+    CREATE TABLE rejects (
+        key VARCHAR PRIMARY KEY, page_id VARCHAR, source VARCHAR, site VARCHAR,
+        reason VARCHAR, error VARCHAR, rejected_at TIMESTAMP DEFAULT current_timestamp);
+    CREATE TABLE site_pages (site VARCHAR PRIMARY KEY, pages BIGINT);
+    CREATE TABLE site_lines (site VARCHAR, key VARCHAR, line VARCHAR, pages BIGINT,
+        PRIMARY KEY (site, key));
+    CREATE TABLE entities (article_id VARCHAR, entity_id VARCHAR, name VARCHAR, type VARCHAR, data JSON);
+    CREATE TABLE quotes (article_id VARCHAR, start INTEGER, "end" INTEGER, speaker VARCHAR, data JSON);
+    CREATE TABLE dates (article_id VARCHAR, start INTEGER, "end" INTEGER, resolved VARCHAR, data JSON);
+    CREATE TABLE events (article_id VARCHAR, type VARCHAR, actor VARCHAR, target VARCHAR, data JSON);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the schema version of an open store (0 for an empty file)."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations the store lacks, each in its own transaction; return the version."""
+    version = current_version(con)
+    for number in range(version, SCHEMA_VERSION):
+        con.begin()
+        con.execute(MIGRATIONS[number])
+        con.execute("INSERT INTO schema_version VALUES (?)", [number + 1])
+        con.commit()
+    return SCHEMA_VERSION

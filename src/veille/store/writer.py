@@ -1,0 +1,176 @@
+"""The one writer of the store: each batch of results is committed in one transaction.
+
+Writes are idempotent (ids are content hashes; a page already stored is skipped) and
+atomic per batch (a kill loses at most the batch in flight, never a committed one).
+"""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+
+from veille.clean.boilerplate import MIN_PAGES, MIN_SHARE
+from veille.errors import StoreError
+from veille.records import Article, Page, Reject, content_id
+from veille.store.connect import open_store
+
+ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than executemany
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What one committed batch added to the store."""
+
+    pages: int = 0
+    articles: int = 0
+    rejects: int = 0
+    skipped: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+
+class StoreWriter:
+    """Write pages, articles and rejects into a DuckDB store, one transaction per batch."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.con = open_store(path)
+        self._learned: dict[str, frozenset[str]] = {}
+
+    def close(self) -> None:
+        """Checkpoint and close the store."""
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def stored_ids(self, ids: Iterable[str]) -> set[str]:
+        """Return those of the given page ids that the store already holds."""
+        ids = list(set(ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), ROWS_PER_STATEMENT):
+            chunk = ids[start:start + ROWS_PER_STATEMENT]
+            rows = self.con.execute("SELECT id FROM pages WHERE id IN (SELECT unnest(?))", [chunk]).fetchall()
+            found.update(row[0] for row in rows)
+        return found
+
+    def write_batch(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> BatchReport:
+        """Commit a batch of (page, result) pairs in one transaction; return what it added."""
+        try:
+            self.con.begin()
+            report = self._write(results)
+            self.con.commit()
+        except duckdb.Error as error:
+            self.con.rollback()
+            raise StoreError(f"writing to {self.path} failed, the batch was rolled back: {error}") from error
+        return report
+
+    def learned_boilerplate(self, site: str | None) -> frozenset[str]:
+        """Return the keys of the lines learned as a site's boilerplate (cached between batches)."""
+        if not site:
+            return frozenset()
+        if site not in self._learned:
+            rows = self.con.execute(
+                "SELECT l.key FROM site_lines l JOIN site_pages p USING (site) "
+                "WHERE l.site = ? AND l.pages >= ? AND l.pages >= ? * p.pages",
+                [site, MIN_PAGES, MIN_SHARE]).fetchall()
+            self._learned[site] = frozenset(row[0] for row in rows)
+        return self._learned[site]
+
+    def _write(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> BatchReport:
+        """Insert the new pages and their articles or rejects; skip what is already stored."""
+        report = BatchReport()
+        fresh = self._fresh(results, report)
+        pages = [(page, result) for page, result in fresh if page is not None]
+        self._insert("pages", [_page_row(page, result) for page, result in pages])
+        articles = [result for _, result in fresh if isinstance(result, Article)]
+        rejects = [result for _, result in fresh if isinstance(result, Reject)]
+        self._insert("articles", [_article_row(article) for article in articles])
+        self._insert("rejects", [_reject_row(reject) for reject in rejects], conflict=True)
+        self._count_site_lines(articles)
+        report.pages, report.articles, report.rejects = len(pages), len(articles), len(rejects)
+        report.reasons.update(reject.reason for reject in rejects)
+        return report
+
+    def _fresh(self, results, report: BatchReport) -> list[tuple[Page | None, Article | Reject]]:
+        """Return the results whose page is neither stored nor earlier in the batch."""
+        stored = self.stored_ids(page.id for page, _ in results if page is not None)
+        fresh = []
+        for page, result in results:
+            if page is not None:
+                if page.id in stored:
+                    report.skipped += 1
+                    continue
+                stored.add(page.id)
+            fresh.append((page, result))
+        return fresh
+
+    def _count_site_lines(self, articles: list[Article]) -> None:
+        """Add each new page's distinct short lines to its site's counts, for boilerplate learning."""
+        lines: Counter = Counter()
+        texts: dict[tuple[str, str], str] = {}
+        sites: Counter = Counter()
+        for article in articles:
+            if not article.site:
+                continue
+            sites[article.site] += 1
+            for key, text in article.meta.get("_lines", {}).items():
+                lines[article.site, key] += 1
+                texts.setdefault((article.site, key), text)
+        self._upsert_counts("site_pages", "(site)", [(site, n) for site, n in sites.items()])
+        self._upsert_counts("site_lines", "(site, key)",
+                            [(site, key, texts[site, key], n) for (site, key), n in lines.items()])
+        for site in sites:
+            self._learned.pop(site, None)
+
+    def _upsert_counts(self, table: str, key: str, rows: list[tuple]) -> None:
+        """Insert count rows, adding to the pages count of rows that exist."""
+        self._insert(table, rows, suffix=f"ON CONFLICT {key} DO UPDATE SET pages = pages + excluded.pages")
+
+    def _insert(self, table: str, rows: list[tuple], *, conflict: bool = False, suffix: str = "") -> None:
+        """Insert rows with multi-row VALUES statements."""
+        if conflict:
+            suffix = "ON CONFLICT DO NOTHING"
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start:start + ROWS_PER_STATEMENT]
+            row_marks = "(" + ", ".join("?" * len(chunk[0])) + ")"
+            values = ", ".join([row_marks] * len(chunk))
+            params = [value for row in chunk for value in row]
+            self.con.execute(f"INSERT INTO {table} VALUES {values} {suffix}", params)
+
+
+def _page_row(page: Page, result: Article | Reject) -> tuple:
+    """Return the pages row of a page."""
+    content = page.content if isinstance(page.content, bytes) else page.content.encode("utf-8", "surrogatepass")
+    status = "article" if isinstance(result, Article) else "rejected"
+    return (page.id, page.source, page.format, page.url, page.site or getattr(result, "site", None),
+            page.fetched, len(content), content, status, _now())
+
+
+def _article_row(article: Article) -> tuple:
+    """Return the articles row of an article."""
+    meta = {k: v for k, v in article.meta.items() if not k.startswith("_")}
+    removed = [{"text": r.text, "reason": r.reason} for r in article.removed]
+    return (article.id, article.source, article.url, article.site, article.section, article.title,
+            article.byline, article.published, article.published_from, article.language,
+            article.language_score, article.wire_source, article.canonical_url, article.format,
+            article.paragraphs, article.text, json.dumps(removed, ensure_ascii=False),
+            json.dumps(meta, ensure_ascii=False, default=str), _now())
+
+
+def _reject_row(reject: Reject) -> tuple:
+    """Return the rejects row of a reject; its key is its page id, or a hash of where it failed."""
+    key = reject.id or content_id(f"{reject.source}\x00{reject.reason}")
+    return (key, reject.id, reject.source, reject.site, reject.reason, reject.error, _now())
+
+
+def _now() -> datetime:
+    """Return the current time in UTC, the store's time zone."""
+    return datetime.now(UTC).replace(tzinfo=None)
