@@ -32,12 +32,21 @@ from veille.records import Article, Removed
 
 # Labels that take a line out of the article whatever its place; "link_list" is not one of
 # them: a short link-like line can still be a title or a byline.
-FURNITURE = frozenset({"site_boilerplate", "credit_line", "comment_widget", "ui_line", "no_text"})
+FURNITURE = frozenset({"site_boilerplate", "credit_line", "comment_widget", "related_links", "ui_line",
+                       "caption", "no_text"})
+# A related-links heading ("Read more", "Articles liés") is furniture but no barrier: on the dev
+# dumps such headings stand inside article bodies as often as after them, see eval/clean.py.
+# Labels of the lines that head comments: the body never runs on past them.
+BARRIERS = frozenset({"comment_widget"})
 
 # 80 chars: a line longer than this adds to the core score, a shorter one subtracts; 80 is
-# about one short sentence (best body F1 on the dev dumps between 50 and 120, see eval/clean.py).
+# about one short sentence (best body F1 on the dev dumps among 50..120, see eval/clean.py).
 CORE_CHARS = 80
-# 3 lines of at most 6 words without a final stop: a menu or a list of links.
+# 300 chars: a longer line adds no more, so one long legal footer cannot outweigh a body of
+# short paragraphs (best F1 on the dev dumps among 200..500 and no cap).
+LINE_CAP = 300
+# 3 lines of at most 6 words without a final stop: a menu or a list of links (4 and 8 words
+# score the same or lower on the dev dumps).
 LINK_RUN = 3
 LINK_WORDS = 6
 # 5 words ending in a stop: a short prose line next to the core belongs to it.
@@ -89,6 +98,10 @@ def label_line(line: str, known_boilerplate: frozenset[str], lexicon: Lexicon) -
         return "credit_line"
     if key in lexicon.comment_lines:
         return "comment_widget"
+    if key in lexicon.related_lines:
+        return "related_links"
+    if lexicon.is_caption(line):
+        return "caption"
     if lexicon.is_ui(key):
         return "ui_line"
     return None
@@ -113,8 +126,8 @@ def mark_link_lists(lines: list[str], reasons: list[str | None]) -> None:
 
 
 def line_score(line: str) -> int:
-    """Return a line's contribution to the core: its length beyond CORE_CHARS (negative if shorter)."""
-    return len(line) - CORE_CHARS
+    """Return a line's contribution to the core: its length (up to LINE_CAP) beyond CORE_CHARS."""
+    return min(len(line), LINE_CAP) - CORE_CHARS
 
 
 def find_core(lines: list[str], reasons: list[str | None]) -> tuple[int, int] | None:
@@ -122,7 +135,7 @@ def find_core(lines: list[str], reasons: list[str | None]) -> tuple[int, int] | 
     best, best_span = 0, None
     running, start = 0, 0
     for i, line in enumerate(lines):
-        if reasons[i] == "comment_widget":  # the body never runs on into the comments
+        if reasons[i] in BARRIERS:
             running, start = 0, i + 1
             continue
         if reasons[i] in FURNITURE:
@@ -143,7 +156,7 @@ def extend_core(lines: list[str], reasons: list[str | None], start: int, end: in
     """Grow the core over neighbouring prose lines, stepping over furniture lines."""
     for step in (-1, 1):
         i = start + step if step < 0 else end + step
-        while 0 <= i < len(lines) and (reasons[i] in FURNITURE and reasons[i] != "comment_widget"
+        while 0 <= i < len(lines) and (reasons[i] in FURNITURE - BARRIERS
                                        or _is_prose(lines[i], reasons[i])):
             if reasons[i] is None:
                 start, end = min(start, i), max(end, i)
@@ -152,8 +165,11 @@ def extend_core(lines: list[str], reasons: list[str | None], start: int, end: in
 
 
 def select_paragraphs(lines: list[str], reasons: list[str | None], start: int, end: int) -> set[int]:
-    """Return the indices of the core lines that are not furniture or link lists."""
-    return {i for i in range(start, end + 1) if reasons[i] is None}
+    """Return the indices of the core lines that are not furniture or link lists, trimmed at the ends."""
+    kept = [i for i in range(start, end + 1) if reasons[i] is None]
+    while kept and not ends_sentence(lines[kept[-1]]):
+        kept.pop()  # a body ends on a sentence; a trailing headline is a teaser
+    return set(kept)
 
 
 def lift_metadata(article: Article, lines: list[str], reasons: list[str | None], kept: set[int],
@@ -228,8 +244,10 @@ def is_section(line: str, reason: str | None, lexicon: Lexicon, language: str | 
 def drop_copies(lines: list[str], reasons: list[str | None], kept: set[int], title: str | None) -> None:
     """Drop repeated and truncated copies of kept paragraphs (and copies of the title) anywhere."""
     seen: dict[str, int] = {}
+    counts = Counter(lines)
     for i in sorted(kept):
-        if lines[i] in seen or lines[i] == title:
+        # A line without a final stop that the page repeats is a link to another page.
+        if lines[i] in seen or lines[i] == title or counts[lines[i]] > 1 and not ends_sentence(lines[i]):
             kept.discard(i)
             reasons[i] = "duplicate"
         else:

@@ -16,11 +16,13 @@ DATA = Path(__file__).parent / "data"
 _NOT_LETTERS = re.compile(r"[^\w]+|[\d_]+")
 # Closing marks that may follow the final stop of a sentence: « ... fin. » or (... fin.)
 _CLOSERS = "\"'”’»)]*"
-_SENTENCE_END = ".!?…"
+_SENTENCE_END = ".!?…。！？"
 _DASHES = "-–—"
 # 12: the longest furniture line of the lexicons ("Partager sur Facebook (ouvre une nouvelle
 # fenêtre)") has 8 words; prefixes on longer lines start real sentences ("Photographers...").
 _MAX_PREFIX_WORDS = 12
+# 40: captions are at most a few sentences; a longer line with "©" is a paragraph quoting one.
+_MAX_CAPTION_WORDS = 40
 # 8: credit lines are short ("(Source : Reuters)", "Additional reporting by AFP").
 _MAX_CREDIT_WORDS = 8
 # 6: names in bylines ("Sarah E. Needleman and John Smith") have at most six words.
@@ -54,6 +56,8 @@ class Lexicon:
     ui_lines: frozenset[str]
     ui_prefixes: frozenset[str]
     comment_lines: frozenset[str]
+    related_lines: frozenset[str]
+    caption_markers: tuple[str, ...]
     byline_prefixes: frozenset[str]
     updated_prefixes: tuple[str, ...]
     months: dict[str, int]
@@ -61,6 +65,13 @@ class Lexicon:
     credit_templates: tuple[tuple[str, str], ...]
     agencies: dict[str, str]
     joiners: frozenset[str]
+
+    def is_caption(self, line: str) -> bool:
+        """Tell whether a line credits a photo ("Roman Prymula, photo: Archives ...")."""
+        if line.count(" ") >= _MAX_CAPTION_WORDS:
+            return False
+        folded = line.casefold()
+        return any(marker in folded for marker in self.caption_markers)
 
     def is_ui(self, key: str) -> bool:
         """Tell whether a line key is page furniture (a UI word or a UI-led short line)."""
@@ -90,6 +101,8 @@ def load_lexicon() -> Lexicon:
         ui_lines=frozenset(k for lang in langs for k in _keys(lang["ui"]["lines"])),
         ui_prefixes=frozenset(k for lang in langs for k in _keys(lang["ui"]["prefixes"])),
         comment_lines=frozenset(k for lang in langs for k in _keys(lang["comments"]["lines"])),
+        related_lines=frozenset(k for lang in langs for k in _keys(lang["ui"]["related"])),
+        caption_markers=tuple(sorted({m.casefold() for lang in langs for m in lang["ui"]["captions"]})),
         byline_prefixes=frozenset(k for lang in langs for k in _keys(lang["byline"]["prefixes"])),
         updated_prefixes=tuple(k for lang in langs for k in _keys(lang["dates"]["updated_prefixes"])),
         months={letters_key(m): n for lang in langs for m, n in lang["dates"]["months"].items()},
