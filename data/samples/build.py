@@ -265,6 +265,8 @@ class Vigie(Site):
                 '<form><input type="email" placeholder="Votre adresse e-mail"><button>Je m\'inscris</button></form></aside>')
 
     def related(self, a, related):
+        if not related:
+            return ""
         return f'<aside class="related"><h2>À lire aussi</h2>{links([(r.title, r.url) for r in related])}</aside>'
 
     def comments(self, a):
@@ -316,6 +318,8 @@ class Courrier(Site):
                 '<form><input type="email" placeholder="Adresse e-mail"><button>Valider</button></form></div>')
 
     def related(self, a, related):
+        if not related:
+            return ""
         items = "".join(f'<li><a href="{esc(r.url)}">{esc(r.title)}</a></li>' for r in related)
         return f'<div class="meme-rubrique"><h3>Dans la même rubrique</h3><ul>{items}</ul></div>'
 
@@ -406,6 +410,8 @@ class SaintLaurent(Site):
 
     def related(self, a, related):
         u = self.ui[a.lang]
+        if not related:
+            return ""
         return f'<aside class="more"><h2>{u["related"]}</h2>{links([(r.title, r.url) for r in related])}</aside>'
 
     def comments(self, a):
@@ -455,6 +461,8 @@ class Herald(Site):
                 "<p>Privacy Notice: Newsletters may contain info about charities, online ads, and content funded by outside parties.</p></aside>")
 
     def related(self, a, related):
+        if not related:
+            return ""
         items = "".join(f'<li><span class="rank">{i}</span> <a href="{esc(r.url)}">{esc(r.title)}</a></li>'
                         for i, r in enumerate(related, 1))
         return f'<aside class="most-read"><h2>Most read</h2><ol>{items}</ol></aside>'
@@ -478,13 +486,16 @@ SITES = {cls.key: cls() for cls in (Vigie, Courrier, SaintLaurent, Herald)}
 
 
 def related_for(article: Article, articles: list[Article], count: int = 3) -> list[Article]:
-    """Pick ``count`` other articles of the same site and language, stable per page."""
+    """List up to ``count`` earlier articles of the same site and language, newest first.
+
+    Only earlier ones, as on a real page at crawl time; a page without a date (an
+    error page) lists the newest articles of the site.
+    """
     pool = [a for a in articles if a.site == article.site and a.lang == article.lang
-            and a.kind == "article" and a.key != article.key]
-    if not pool:
-        return []
-    start = int(hashlib.sha1(article.key.encode()).hexdigest(), 16) % len(pool)
-    return [pool[(start + i) % len(pool)] for i in range(min(count, len(pool)))]
+            and a.kind == "article" and a.key != article.key
+            and (not article.published or a.published_at < article.published_at)]
+    pool.sort(key=lambda a: (a.published_at, a.key), reverse=True)
+    return pool[:count]
 
 
 def render_page(article: Article, articles: list[Article]) -> str:
