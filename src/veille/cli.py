@@ -159,10 +159,10 @@ def _date(value: str | None) -> str | None:
         raise UsageError(f"--published {value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the command line, turning a VeilleError into its message and exit code."""
     try:
-        app(standalone_mode=False)
+        app(args=argv, prog_name="veille", standalone_mode=False)
     except VeilleError as error:
         err.print(f"[bold red]error:[/] {error}", highlight=False)
         sys.exit(error.exit_code)

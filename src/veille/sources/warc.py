@@ -40,6 +40,8 @@ def _page_from_record(record, source: str, options: SourceOptions) -> Page | Rej
         body = read_limited(record.content_stream(), options.max_bytes)
     except TooLarge as error:
         return Reject(source, "too_large", f"{source}: record {error}")
+    if getattr(record.raw_stream, "limit", 0) > 0:  # the archive ended inside this record
+        return Reject(source, "truncated_warc", f"{source}: the archive ends inside this record")
     charset = _charset(record.http_headers.get_header("Content-Type") or "")
     return Page(
         source=source,

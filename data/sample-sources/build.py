@@ -1,8 +1,8 @@
-"""Build the sample pages under data/samples/ from articles/*.toml.
+"""Build the sample pages under data/samples/ from data/sample-sources/articles/*.toml.
 
 Run with the project's interpreter from the repository root or from here:
 
-    .venv/bin/python data/samples/build.py
+    .venv/bin/python data/sample-sources/build.py
 
 Every article file names its site, its text and the outputs it goes to:
 ``html`` (one page under html/<site>/), ``html.gz`` (same, gzip-compressed),
@@ -31,8 +31,9 @@ import lxml.html
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-HERE = Path(__file__).resolve().parent
-ARTICLES = HERE / "articles"
+SOURCES = Path(__file__).resolve().parent
+ARTICLES = SOURCES / "articles"
+HERE = SOURCES.parent / "samples"  # the generated pages, and nothing else: `make demo` ingests the folder
 OUTPUTS = {"html", "html.gz", "dump", "warc", "jsonl-html", "jsonl-text"}
 
 MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -568,7 +569,7 @@ def write_warc(path: Path, pages: list[tuple[Article, bytes]]) -> None:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     first = pages[0][0]
-    info = {"software": "veille data/samples/build.py", "format": "WARC File Format 1.0",
+    info = {"software": "veille data/sample-sources/build.py", "format": "WARC File Format 1.0",
             "description": "Sample crawl of invented news sites for the veille project",
             "isPartOf": "veille-samples", "robots": "obey"}
     writer.write_record(fix_headers(writer.create_warcinfo_record(path.name, info), "warcinfo", warc_date(first, 0)))

@@ -1,0 +1,57 @@
+"""The seed page through the whole per-page pipeline matches its hand-made record."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed_record(request) -> dict:
+    """Return `veille extract` output for the seed page, published on its known date."""
+    from veille.pipeline import process_page
+    from veille.sources import SourceOptions, read_pages
+    from veille.display import extract_record
+
+    [page] = list(read_pages([str(SEED)], SourceOptions(published="2016-11-29")))
+    return extract_record(process_page(page))
+
+
+def test_seed_metadata_matches_the_record(seed_record, seed_expected):
+    for key in ("language", "section", "title", "wire_source", "published"):
+        assert seed_record[key] == seed_expected[key], key
+    assert seed_record["published_from"] == "argument"
+    assert seed_record["language_score"] > 0.9
+
+
+def test_seed_keeps_exactly_the_four_body_paragraphs(seed_record, seed_expected):
+    starts = seed_expected["body_paragraphs_start_with"]
+    assert len(seed_record["paragraphs"]) == len(starts)
+    for paragraph, start in zip(seed_record["paragraphs"], starts):
+        assert paragraph.startswith(start)
+
+
+def test_seed_drops_boilerplate_and_the_truncated_teaser(seed_record, seed_expected):
+    text = seed_record["text"]
+    for line in seed_expected["boilerplate_lines"]:
+        assert line not in seed_record["paragraphs"]
+    assert "Notre..." not in text
+    assert "(Source : Reuters)" not in text
+    reasons = {r["text"]: r["reason"] for r in seed_record["removed"]}
+    assert any(t.endswith("Notre...") for t in reasons)
+    assert reasons["Rechercher"] and reasons["Retour en haut"]
+
+
+def test_seed_text_is_the_paragraphs_joined(seed_record):
+    assert seed_record["text"] == "\n\n".join(seed_record["paragraphs"])
+    assert seed_record["id"] and seed_record["source"].endswith("lorient-haftar-moscou.txt")
+    for key in ("entities", "quotes", "dates", "events", "removed"):
+        assert isinstance(seed_record[key], list)
+
+
+def test_seed_through_the_cli(cli):
+    result = cli("extract", SEED, "--published", "2016-11-29")
+    assert result.code == 0
+    [record] = result.jsonl()
+    assert record["title"].startswith("Le général Haftar à Moscou")
+    assert list(record)[0] == "source"
