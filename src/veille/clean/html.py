@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import trafilatura
 
-from veille.records import Article
+from veille.clean.boilerplate import normalize_line
+from veille.records import Article, Removed
 
 _SETTINGS = {
     "include_comments": False,  # reader comments are not the article (kept by default)
@@ -21,14 +22,20 @@ def clean_html(html: str, url: str | None = None) -> Article:
     document = trafilatura.bare_extraction(html, url=url, **_SETTINGS)
     if document is None or not (document.text or "").strip():
         return Article()
+    title = _strip_site_name(_clean(document.title), _clean(document.sitename))
+    paragraphs = [line.strip() for line in document.text.split("\n") if line.strip()]
+    removed = []
+    if title and paragraphs and normalize_line(paragraphs[0]) == normalize_line(title):
+        removed.append(Removed(paragraphs.pop(0), "title"))  # the <h1> repeats the title: metadata, not body
     return Article(
-        title=_strip_site_name(_clean(document.title), _clean(document.sitename)),
+        title=title,
         byline=_clean(document.author),
         section=_section(document.categories),
         published=_clean(document.date),
         published_from="html" if document.date else None,
         canonical_url=_clean(document.url),
-        paragraphs=[line.strip() for line in document.text.split("\n") if line.strip()],
+        paragraphs=paragraphs,
+        removed=removed,
         meta=_extra_metadata(document),
     )
 
