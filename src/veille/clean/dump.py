@@ -19,8 +19,10 @@ from veille.clean.boilerplate import normalize_line
 from veille.clean.lines import (
     Lexicon,
     ends_sentence,
+    has_letters,
     is_ellipsis_cut,
     is_name,
+    is_short,
     letters_key,
     load_lexicon,
     parse_byline,
@@ -34,6 +36,8 @@ from veille.records import Article, Removed
 # them: a short link-like line can still be a title or a byline.
 FURNITURE = frozenset({"site_boilerplate", "credit_line", "comment_widget", "related_links", "ui_line",
                        "caption", "no_text"})
+# Labels a credit line may carry: its own, or the site's boilerplate when the site learned it.
+CREDIT_LABELS = frozenset({"credit_line", "site_boilerplate"})
 # A related-links heading ("Read more", "Articles liés") is furniture but no barrier: on the dev
 # dumps such headings stand inside article bodies as often as after them, see eval/clean.py.
 # Labels of the lines that head comments: the body never runs on past them.
@@ -70,7 +74,9 @@ def clean_dump(text: str, known_boilerplate: frozenset[str] = frozenset(),
     """Return the article of a plain-text page dump, with every dropped line and its reason."""
     lexicon = load_lexicon()
     lines = [line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line]
-    reasons = [label_line(line, known_boilerplate, lexicon) for line in lines]
+    labels: dict[str, str | None] = {}  # pages repeat their furniture: label each text once
+    reasons = [labels[line] if line in labels else labels.setdefault(line, label_line(line, known_boilerplate, lexicon))
+               for line in lines]
     mark_link_lists(lines, reasons)
     article = Article()
     core = find_core(lines, reasons)
@@ -80,7 +86,7 @@ def clean_dump(text: str, known_boilerplate: frozenset[str] = frozenset(),
     kept = select_paragraphs(lines, reasons, *core)
     lifted = lift_metadata(article, lines, reasons, kept, core[0], lexicon, language_hint)
     drop_copies(lines, reasons, kept, article.title)
-    article.wire_source = find_wire_source(lines, kept, lifted, core, lexicon)
+    article.wire_source = find_wire_source(lines, reasons, kept, lifted, core, lexicon)
     article.paragraphs = [lines[i] for i in sorted(kept)]
     article.removed = [Removed(lines[i], reasons[i] or "outside_core")
                        for i in range(len(lines)) if i not in kept and i not in lifted]
@@ -91,9 +97,11 @@ def label_line(line: str, known_boilerplate: frozenset[str], lexicon: Lexicon) -
     """Return why a line is furniture whatever its place on the page, or None."""
     if known_boilerplate and normalize_line(line) in known_boilerplate:
         return "site_boilerplate"
-    key = letters_key(line)
-    if not key:
+    if not has_letters(line):
         return "no_text"
+    if not is_short(line):
+        return "caption" if lexicon.is_caption(line) else None
+    key = letters_key(line)
     if parse_credit(line, lexicon):
         return "credit_line"
     if key in lexicon.comment_lines:
@@ -276,12 +284,12 @@ def is_truncated_copy(line: str, by_stem: dict[str, list[str]]) -> bool:
     return any(text != line and text.startswith(stem) for text in by_stem.get(stem[:TRUNCATED_STEM], ()))
 
 
-def find_wire_source(lines: list[str], kept: set[int], lifted: set[int], core: tuple[int, int],
+def find_wire_source(lines: list[str], reasons: list[str | None], kept: set[int], lifted: set[int], core: tuple[int, int],
                      lexicon: Lexicon) -> str | None:
     """Return the wire agency credited next to the body, or named in its dateline."""
     first, last = min(kept | lifted | {core[0]}), core[1] + META_REACH
     for i in range(max(0, first), min(len(lines), last + 1)):
-        if agency := parse_credit(lines[i], lexicon):
+        if reasons[i] in CREDIT_LABELS and (agency := parse_credit(lines[i], lexicon)):
             return agency
     for i in sorted(kept)[:2]:  # the dateline opens the first paragraph, maybe after a standfirst
         if agency := parse_dateline(lines[i], lexicon):

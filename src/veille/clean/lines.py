@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-_NOT_LETTERS = re.compile(r"[^\w]+|[\d_]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 # Closing marks that may follow the final stop of a sentence: « ... fin. » or (... fin.)
 _CLOSERS = "\"'”’»)]*"
 _SENTENCE_END = ".!?…。！？"
@@ -35,7 +35,17 @@ _MAX_DATE_LINE = 120
 
 def letters_key(line: str) -> str:
     """Return a line's letters only, casefolded and space-separated: "Commentaires (0)" -> "commentaires"."""
-    return " ".join(_NOT_LETTERS.sub(" ", line.casefold()).split())
+    return " ".join(_LETTERS.findall(line.casefold()))
+
+
+def has_letters(line: str) -> bool:
+    """Tell whether a line has at least one letter (of any script)."""
+    return _LETTERS.search(line) is not None
+
+
+def is_short(line: str) -> bool:
+    """Tell whether a line is short enough to be furniture from the lexicons (at most 12 words)."""
+    return line.count(" ") < _MAX_PREFIX_WORDS
 
 
 def ends_sentence(line: str) -> bool:
@@ -64,6 +74,7 @@ class Lexicon:
     day_first: dict[str, bool]
     credit_templates: tuple[tuple[str, str], ...]
     agencies: dict[str, str]
+    agency_words: frozenset[str]
     joiners: frozenset[str]
 
     def is_caption(self, line: str) -> bool:
@@ -109,6 +120,8 @@ def load_lexicon() -> Lexicon:
         day_first={lang["language"]: lang["dates"]["day_first"] for lang in langs},
         credit_templates=tuple(sorted(set(templates), key=lambda t: -len(t[0]) - len(t[1]))),
         agencies={letters_key(s): name for name, spellings in wire["agencies"].items() for s in spellings},
+        agency_words=frozenset(w for spellings in wire["agencies"].values() for s in spellings
+                               for w in letters_key(s).split()),
         joiners=frozenset(_keys(wire["credit"]["joiners"])),
     )
 
@@ -136,7 +149,7 @@ def _agency_list(words: list[str], lexicon: Lexicon) -> str | None:
 def parse_credit(line: str, lexicon: Lexicon) -> str | None:
     """Return the agency a credit line names ("(Source : Reuters)" -> "Reuters"), else None."""
     key = letters_key(line)
-    if not key or key.count(" ") >= _MAX_CREDIT_WORDS:
+    if not key or key.count(" ") >= _MAX_CREDIT_WORDS or lexicon.agency_words.isdisjoint(key.split()):
         return None
     for before, after in lexicon.credit_templates:
         middle = key
