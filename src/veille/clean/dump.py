@@ -35,7 +35,7 @@ from veille.records import Article, Removed
 # Labels that take a line out of the article whatever its place; "link_list" is not one of
 # them: a short link-like line can still be a title or a byline.
 FURNITURE = frozenset({"site_boilerplate", "credit_line", "comment_widget", "related_links", "ui_line",
-                       "caption", "no_text"})
+                       "caption", "no_text", "truncated_copy"})
 # Labels a credit line may carry: its own, or the site's boilerplate when the site learned it.
 CREDIT_LABELS = frozenset({"credit_line", "site_boilerplate"})
 # A related-links heading ("Read more", "Articles liés") is furniture but no barrier: on the dev
@@ -78,6 +78,7 @@ def clean_dump(text: str, known_boilerplate: frozenset[str] = frozenset(),
     reasons = [labels[line] if line in labels else labels.setdefault(line, label_line(line, known_boilerplate, lexicon))
                for line in lines]
     mark_link_lists(lines, reasons)
+    mark_truncated_copies(lines, reasons)
     article = Article()
     core = find_core(lines, reasons)
     if core is None:
@@ -249,39 +250,41 @@ def is_section(line: str, reason: str | None, lexicon: Lexicon, language: str | 
             and parse_byline(line, lexicon) is None and parse_date(line, lexicon, language) is None)
 
 
+def mark_truncated_copies(lines: list[str], reasons: list[str | None]) -> None:
+    """Label lines that are another line of the page cut short and ended with an ellipsis."""
+    longest: dict[str, str] = {}  # the full paragraph is the longest line opening the same way
+    for line in lines:
+        if len(line) > len(longest.get(line[:TRUNCATED_STEM], "")):
+            longest[line[:TRUNCATED_STEM]] = line
+    for i, line in enumerate(lines):
+        if reasons[i] is None and is_truncated_copy(line, longest):
+            reasons[i] = "truncated_copy"
+
+
+def is_truncated_copy(line: str, longest: dict[str, str]) -> bool:
+    """Tell whether a line is a longer line of the page cut short and ended with an ellipsis."""
+    if not is_ellipsis_cut(line):
+        return False
+    stem = line.rstrip(" .…]")
+    if len(stem) < TRUNCATED_STEM:
+        return False
+    full = longest.get(stem[:TRUNCATED_STEM], "")
+    return len(full) > len(line) and full.startswith(stem)
+
+
 def drop_copies(lines: list[str], reasons: list[str | None], kept: set[int], title: str | None) -> None:
-    """Drop repeated and truncated copies of kept paragraphs (and copies of the title) anywhere."""
-    seen: dict[str, int] = {}
+    """Drop repeated copies of kept paragraphs and of the title, and links the page repeats."""
+    seen: set[str] = set()
     counts = Counter(lines)
     for i in sorted(kept):
         # A line without a final stop that the page repeats is a link to another page.
         if lines[i] in seen or lines[i] == title or counts[lines[i]] > 1 and not ends_sentence(lines[i]):
             kept.discard(i)
             reasons[i] = "duplicate"
-        else:
-            seen[lines[i]] = i
-    by_stem: dict[str, list[str]] = {}
-    for text in seen:
-        by_stem.setdefault(text[:TRUNCATED_STEM], []).append(text)
-    originals = set(seen.values())
+        seen.add(lines[i])
     for i, line in enumerate(lines):
-        if i in originals and not is_ellipsis_cut(line):
-            continue
-        if is_truncated_copy(line, by_stem):
-            kept.discard(i)
-            reasons[i] = "truncated_copy"
-        elif i not in kept and (line in seen or line == title) and reasons[i] not in FURNITURE:
+        if i not in kept and (line in seen or line == title) and reasons[i] is None:
             reasons[i] = "duplicate"
-
-
-def is_truncated_copy(line: str, by_stem: dict[str, list[str]]) -> bool:
-    """Tell whether a line is a kept paragraph cut short and ended with an ellipsis."""
-    if not is_ellipsis_cut(line):
-        return False
-    stem = line.rstrip(" .…]")
-    if len(stem) < TRUNCATED_STEM:
-        return False
-    return any(text != line and text.startswith(stem) for text in by_stem.get(stem[:TRUNCATED_STEM], ()))
 
 
 def find_wire_source(lines: list[str], reasons: list[str | None], kept: set[int], lifted: set[int], core: tuple[int, int],
