@@ -173,3 +173,14 @@ def test_stdin_is_read_with_a_dash(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(fake))
     [page] = pages_of("-")
     assert page.source == "<stdin>" and page.format == "html"
+
+
+def test_an_over_long_jsonl_line_is_rejected_and_the_next_one_read(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    long_line = json.dumps({"url": "https://b.example/long", "text": "mot " * 100_000})
+    short_line = json.dumps({"url": "https://b.example/ok", "html": html_page()})
+    path.write_text(long_line + "\n" + short_line + "\n", encoding="utf-8")
+    items = pages_of(path, max_bytes=50_000)
+    assert [type(i).__name__ for i in items] == ["Reject", "Page"]
+    assert items[0].reason == "too_large" and items[1].url == "https://b.example/ok"
+    assert items[1].source == f"{path}:2"

@@ -11,14 +11,22 @@ from veille.sources.options import SourceOptions
 
 def read_jsonl(stream: io.BufferedIOBase, name: str, options: SourceOptions) -> Iterator[Page | Reject]:
     """Yield a Page per line; a line that is not a usable record becomes a Reject."""
-    for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
+    number = 0
+    while raw := stream.readline(options.max_bytes + 1):
+        number += 1
         source = f"{name}:{number}"
         if len(raw) > options.max_bytes:
+            _skip_rest_of_line(stream, raw)
             yield Reject(source, "too_large", f"{source}: line larger than the limit of {options.max_bytes} bytes")
-            continue
-        yield _page_from_line(raw, source, options)
+        elif raw.strip():
+            yield _page_from_line(raw, source, options)
+
+
+def _skip_rest_of_line(stream: io.BufferedIOBase, read: bytes) -> None:
+    """Read past the end of an over-long line without keeping it in memory."""
+    chunk = read
+    while chunk and not chunk.endswith(b"\n"):
+        chunk = stream.readline(1 << 20)
 
 
 def _page_from_line(raw: bytes, source: str, options: SourceOptions) -> Page | Reject:
