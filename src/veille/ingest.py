@@ -1,37 +1,18 @@
 """Ingest: read sources, run the per-page pipeline on an engine, commit each batch to the store."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 
 from veille.engines.local import LocalEngine
 from veille.pipeline import process_page, site_of
 from veille.records import Page, Reject
 from veille.sources import SourceOptions, read_pages
-from veille.store.writer import BatchReport, StoreWriter
+from veille.store.writer import IngestReport, StoreWriter
+
+__all__ = ["IngestReport", "ingest"]
 
 DEFAULT_BATCH = 64  # pages per transaction: small enough that a kill loses little, large enough to amortise commits
-
-
-@dataclass(slots=True)
-class IngestReport:
-    """What an ingest run read and stored."""
-
-    pages: int = 0
-    articles: int = 0
-    rejects: int = 0
-    skipped: int = 0
-    reasons: Counter = field(default_factory=Counter)
-
-    def add(self, batch: BatchReport) -> None:
-        """Add a committed batch's counts."""
-        self.pages += batch.pages
-        self.articles += batch.articles
-        self.rejects += batch.rejects
-        self.skipped += batch.skipped
-        self.reasons.update(batch.reasons)
 
 
 def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), *,

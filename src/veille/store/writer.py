@@ -22,14 +22,22 @@ ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than execute
 
 
 @dataclass(slots=True)
-class BatchReport:
-    """What one committed batch added to the store."""
+class IngestReport:
+    """What was read and stored: by one committed batch, or summed over a run."""
 
     pages: int = 0
     articles: int = 0
     rejects: int = 0
     skipped: int = 0
     reasons: Counter = field(default_factory=Counter)
+
+    def add(self, other: IngestReport) -> None:
+        """Add another report's counts to this one."""
+        self.pages += other.pages
+        self.articles += other.articles
+        self.rejects += other.rejects
+        self.skipped += other.skipped
+        self.reasons.update(other.reasons)
 
 
 class StoreWriter:
@@ -61,7 +69,7 @@ class StoreWriter:
             found.update(row[0] for row in rows)
         return found
 
-    def write_batch(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> BatchReport:
+    def write_batch(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> IngestReport:
         """Commit a batch of (page, result) pairs in one transaction; return what it added."""
         try:
             self.con.begin()
@@ -84,9 +92,9 @@ class StoreWriter:
             self._learned[site] = frozenset(row[0] for row in rows)
         return self._learned[site]
 
-    def _write(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> BatchReport:
+    def _write(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> IngestReport:
         """Insert the new pages and their articles or rejects; skip what is already stored."""
-        report = BatchReport()
+        report = IngestReport()
         fresh = self._fresh(results, report)
         pages = [(page, result) for page, result in fresh if page is not None]
         self._insert("pages", [_page_row(page, result) for page, result in pages])
@@ -99,7 +107,7 @@ class StoreWriter:
         report.reasons.update(reject.reason for reject in rejects)
         return report
 
-    def _fresh(self, results, report: BatchReport) -> list[tuple[Page | None, Article | Reject]]:
+    def _fresh(self, results, report: IngestReport) -> list[tuple[Page | None, Article | Reject]]:
         """Return the results whose page is neither stored nor earlier in the batch."""
         stored = self.stored_ids(page.id for page, _ in results if page is not None)
         fresh = []
