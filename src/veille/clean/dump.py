@@ -91,6 +91,7 @@ def clean_dump(text: str, known_boilerplate: frozenset[str] = frozenset(),
     article.paragraphs = [lines[i] for i in sorted(kept)]
     article.removed = [Removed(lines[i], reasons[i] or "outside_core")
                        for i in range(len(lines)) if i not in kept and i not in lifted]
+    article.meta["lifted"] = [lines[i] for i in sorted(lifted)]  # the lines read into metadata
     return article
 
 
