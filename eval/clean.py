@@ -174,11 +174,17 @@ def total(counts: Iterable[tuple[float, float, float]]) -> tuple[float, float, f
 
 # -- reporting -------------------------------------------------------------------------
 
-def run_extractor(extract: Extractor, docs: list[Document]) -> tuple[list[str], float]:
-    """Return every document's output and the mean milliseconds per document."""
+def run_extractor(extract: Extractor, docs: list[Document]) -> tuple[list[str], float, int]:
+    """Return every document's output, the mean milliseconds per document and the pages that failed."""
+    outputs, failed = [], 0
     start = time.perf_counter()
-    outputs = [extract(doc) or "" for doc in docs]
-    return outputs, 1000 * (time.perf_counter() - start) / max(1, len(docs))
+    for doc in docs:
+        try:
+            outputs.append(extract(doc) or "")
+        except Exception:  # a failing page scores as an empty extraction; the count is printed
+            outputs.append("")
+            failed += 1
+    return outputs, 1000 * (time.perf_counter() - start) / max(1, len(docs)), failed
 
 
 def print_table(console: Console, title: str, docs: list[Document], results: dict) -> None:
@@ -215,7 +221,9 @@ def evaluate_set(console: Console, title: str, docs: list[Document], failures: i
         if extract is None:
             results[name] = None
             continue
-        outputs, ms = run_extractor(extract, docs)
+        outputs, ms, failed = run_extractor(extract, docs)
+        if failed:
+            console.print(f"[red]{name}: {failed} of {len(docs)} pages raised; scored as empty[/red]")
         results[name] = ([(d.doc_id, c) for d, c in zip(docs, score_documents(docs, outputs))], ms)
     print_table(console, title, docs, results)
     languages = sorted({doc.lang for doc in docs})
