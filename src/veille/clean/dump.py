@@ -13,7 +13,6 @@ Every dropped line is kept in ``Article.removed`` with its reason.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from veille.clean.boilerplate import normalize_line
 from veille.clean.lines import (
@@ -206,9 +205,8 @@ def lift_line(article: Article, lines: list[str], i: int, lexicon: Lexicon, lang
     """Lift one line into the byline or the date when it is one; return the indices used."""
     line = lines[i]
     if article.published is None and (date := parse_date(line, lexicon, language)):
-        if not line.count(" ") > TITLE_WORDS[1]:
-            article.published, article.published_from = date, "text"
-            return {i}
+        article.published, article.published_from = date, "text"
+        return {i}
     if article.byline is None:
         if name := parse_byline(line, lexicon):
             article.byline = name
@@ -233,16 +231,11 @@ def find_title(lines: list[str], reasons: list[str | None], start: int,
     candidates = [i for i in window if _is_title_like(lines[i], reasons[i], lexicon, language)]
     if not candidates:
         return None
-    counts = Counter(normalize_line(lines[i]) for i in _near(lines, start))
+    counts = Counter(normalize_line(line) for line in lines[:start + 1])  # the page up to the body
     for i in candidates:
         if counts[normalize_line(lines[i])] > 1 and lines[i].count(" ") + 1 >= REPEATED_TITLE_WORDS:
             return i
     return candidates[0]
-
-
-def _near(lines: list[str], start: int) -> Iterable[int]:
-    """Return the indices the repeated-headline search compares: the page up to the body start."""
-    return range(0, min(len(lines), start + 1))
 
 
 def is_section(line: str, reason: str | None, lexicon: Lexicon, language: str | None) -> bool:
