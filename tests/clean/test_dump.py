@@ -269,6 +269,12 @@ def test_repeated_headline_is_preferred_as_title():
     assert article.section == "Business"
 
 
+def test_update_date_is_not_taken_as_publication_date():
+    lines = ["Budget talks open at the port", "Mis à jour le 3 décembre 2016", "Publié le 29 novembre 2016", *BODY]
+    article = clean_dump("\n".join(lines), language_hint="fr")
+    assert article.published == "2016-11-29"
+
+
 def test_crlf_input_gives_the_same_article():
     text = SEED.read_text(encoding="utf-8")
     assert clean_dump(text.replace("\n", "\r\n")).paragraphs == clean_dump(text).paragraphs

@@ -22,6 +22,7 @@ from veille.clean.lines import (
     is_ellipsis_cut,
     is_name,
     is_short,
+    is_update_line,
     letters_key,
     load_lexicon,
     parse_byline,
@@ -204,7 +205,7 @@ def lift_metadata(article: Article, lines: list[str], reasons: list[str | None],
 def lift_line(article: Article, lines: list[str], i: int, lexicon: Lexicon, language: str | None) -> set[int]:
     """Lift one line into the byline or the date when it is one; return the indices used."""
     line = lines[i]
-    if article.published is None and (date := parse_date(line, lexicon, language)):
+    if article.published is None and not is_update_line(line, lexicon) and (date := parse_date(line, lexicon, language)):
         article.published, article.published_from = date, "text"
         return {i}
     if article.byline is None:
