@@ -1,7 +1,8 @@
 """The local engine: the same stage functions over batches, in this process or a process pool.
 
-Batches are pulled from the input only when a worker is free (at most ``2 * workers`` in
-flight), so memory stays flat however large the input is; results come back in input order.
+Each batch is split across the workers; batches are pulled from the input only when one
+of the two in flight is done, so memory stays flat however large the input is; results
+come back in input order.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
+PRELOAD = ["veille.pipeline"]
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -36,18 +38,28 @@ class LocalEngine:
         yield from self._map_in_pool(fn, batches)
 
     def _map_in_pool(self, fn, batches) -> Iterator[tuple[list, list]]:
-        """Run batches in a process pool, keeping a bounded window of them in flight."""
+        """Run each batch split across the workers, keeping two batches in flight."""
         context = multiprocessing.get_context("forkserver")
-        window: deque[tuple[list, Future]] = deque()
+        # Workers fork from a server that has already imported the pipeline and its libraries.
+        context.set_forkserver_preload(PRELOAD)
+        window: deque[tuple[list, list[Future]]] = deque()
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
             for batch in batches:
-                window.append((batch, pool.submit(_map_list, fn, batch)))
-                if len(window) >= 2 * self.workers:
-                    done_batch, future = window.popleft()
-                    yield done_batch, future.result()
+                window.append((batch, [pool.submit(_map_list, fn, part) for part in self._split(batch)]))
+                if len(window) >= 2:
+                    yield _collect(*window.popleft())
             while window:
-                done_batch, future = window.popleft()
-                yield done_batch, future.result()
+                yield _collect(*window.popleft())
+
+    def _split(self, batch: list) -> list[list]:
+        """Cut a batch into one contiguous part per worker."""
+        size = -(-len(batch) // self.workers) or 1
+        return [batch[start:start + size] for start in range(0, len(batch), size)]
+
+
+def _collect(batch: list, futures: list[Future]) -> tuple[list, list]:
+    """Wait for a batch's parts and join their results in order."""
+    return batch, [result for future in futures for result in future.result()]
 
 
 def _map_list(fn: Callable[[T], R], items: list[T]) -> list[R]:
