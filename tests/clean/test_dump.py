@@ -174,6 +174,13 @@ def test_known_boilerplate_is_matched_after_normalisation():
     ("Nov. 19, 2019 8:03 am ET", "en", "2019-11-19"),
     ("11/19/2019", "en", "2019-11-19"),
     ("2019-05-15T10:00:00Z", None, "2019-05-15"),
+    ("Sun 22 Nov 2026 17.55 GMT", "en", "2026-11-22"),
+    ("Sunday, Nov. 22, 2026, 5:55 p.m. ET", "en", "2026-11-22"),
+    ("22 Sept 2026 17:55 UTC", "en", "2026-09-22"),
+    ("Publié le dim. 22 nov. 2026 à 17h55", "fr", "2026-11-22"),
+    ("Publié le 24 novembre 2026 à 13 h 40", "fr", "2026-11-24"),
+    ("Publié le 22/11/2026 à 10h32 | Mis à jour le 23/11/2026 à 08h00", "fr", "2026-11-22"),
+    ("Published 3 hours ago | Updated Nov 23, 2026", "en", None),
     ("31 février 2020", "fr", None),
     ("Politique", "fr", None),
 ])
@@ -193,8 +200,10 @@ def test_parse_credit(line, expected):
 
 @pytest.mark.parametrize(("line", "expected"), [
     ("Par Kab Niang", "Kab Niang"), ("By Sarah E. Needleman", "Sarah E. Needleman"),
-    ("By Jane Hollis and Tom Reed", "Jane Hollis and Tom Reed"), ("De notre correspondant", None),
-    ("By the end of the year, prices rose.", None),
+    ("By Jane Hollis and Tom Reed", "Jane Hollis and Tom Reed"), ("De notre correspondant", "notre correspondant"),
+    ("Par la rédaction", "la rédaction"), ("By Staff", "Staff"), ("La rédaction avec AFP", "La rédaction avec AFP"),
+    ("De notre correspondant à Bamako", "notre correspondant à Bamako"), ("Staff and agencies", "Staff and agencies"),
+    ("By the end of the year, prices rose.", None), ("La rédaction a choisi ce livre.", None),
 ])
 def test_parse_byline(line, expected):
     assert parse_byline(line, load_lexicon()) == expected
@@ -273,6 +282,42 @@ def test_update_date_is_not_taken_as_publication_date():
     lines = ["Budget talks open at the port", "Mis à jour le 3 décembre 2016", "Publié le 29 novembre 2016", *BODY]
     article = clean_dump("\n".join(lines), language_hint="fr")
     assert article.published == "2016-11-29"
+
+
+def test_update_line_is_lifted_but_not_taken_as_publication_date():
+    update = "Article mis à jour le 7 janvier 2020."
+    article = clean_dump("\n".join(["Budget talks open at the port", update, *BODY]), language_hint="fr")
+    assert article.published is None and update not in article.paragraphs
+    assert article.meta["updated"] == "2020-01-07"
+
+
+def test_staff_byline_is_not_taken_as_title():
+    lines = ["Actu", "Budget talks open at the port", "Par la rédaction", "Share", *BODY]
+    article = clean_dump("\n".join(lines))
+    assert article.title == "Budget talks open at the port"
+    assert article.byline == "la rédaction"
+
+
+def test_save_button_is_not_taken_as_title():
+    lines = ["Budget talks open at the port", "By Jane Hollis", "Sun 22 Nov 2026 17.55 GMT",
+             "Share on Facebook", "Save for later", *BODY]
+    article = clean_dump("\n".join(lines), language_hint="en")
+    assert article.title == "Budget talks open at the port"
+    assert article.published == "2026-11-22" and article.published_from == "text"
+
+
+def test_newsletter_pitch_after_the_body_is_not_kept():
+    box = ["Sign up to Harbour Briefing", "Our morning email breaks down the key stories of the day.",
+           "Enter your email address", "Sign up"]
+    article = clean_dump("\n".join(["Budget talks open at the port", *BODY, *box]))
+    assert article.paragraphs == BODY
+
+
+def test_caption_of_the_lead_photo_is_not_kept():
+    caption = "The picket line at gate 4 on Wednesday morning."
+    lines = ["Budget talks open at the port", "By Jane Hollis", "Share", "Print", caption, *BODY]
+    article = clean_dump("\n".join(lines))
+    assert article.paragraphs == BODY
 
 
 def test_crlf_input_gives_the_same_article():

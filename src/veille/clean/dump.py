@@ -29,19 +29,23 @@ from veille.clean.lines import (
     parse_credit,
     parse_date,
     parse_dateline,
+    parse_update,
 )
 from veille.records import Article, Removed
 
 # Labels that take a line out of the article whatever its place; "link_list" is not one of
 # them: a short link-like line can still be a title or a byline.
 FURNITURE = frozenset({"site_boilerplate", "credit_line", "comment_widget", "related_links", "ui_line",
-                       "caption", "no_text", "truncated_copy"})
+                       "newsletter", "caption", "no_text", "truncated_copy"})
 # Labels a credit line may carry: its own, or the site's boilerplate when the site learned it.
 CREDIT_LABELS = frozenset({"credit_line", "site_boilerplate"})
 # A related-links heading ("Read more", "Articles liés") is furniture but no barrier: on the dev
 # dumps such headings stand inside article bodies as often as after them, see eval/clean.py.
 # Labels of the lines that head comments: the body never runs on past them.
 BARRIERS = frozenset({"comment_widget"})
+# Labels the core is not extended past: the prose line after a newsletter heading is its pitch
+# ("Our morning email breaks down ..."), while the core itself may span an inline sign-up box.
+EXTENSION_STOPS = BARRIERS | {"newsletter"}
 
 # 80 chars: a line longer than this adds to the core score, a shorter one subtracts; 80 is
 # about one short sentence (best body F1 on the dev dumps among 50..120, see eval/clean.py).
@@ -112,6 +116,8 @@ def label_line(line: str, known_boilerplate: frozenset[str], lexicon: Lexicon) -
         return "related_links"
     if lexicon.is_caption(line):
         return "caption"
+    if lexicon.is_newsletter(key):
+        return "newsletter"
     if lexicon.is_ui(key):
         return "ui_line"
     return None
@@ -166,12 +172,24 @@ def extend_core(lines: list[str], reasons: list[str | None], start: int, end: in
     """Grow the core over neighbouring prose lines, stepping over furniture lines."""
     for step in (-1, 1):
         i = start + step if step < 0 else end + step
-        while 0 <= i < len(lines) and (reasons[i] in FURNITURE - BARRIERS
+        while 0 <= i < len(lines) and (reasons[i] in FURNITURE - EXTENSION_STOPS
                                        or _is_prose(lines[i], reasons[i])):
+            if step < 0 and is_caption_slot(lines, reasons, i):
+                break
             if reasons[i] is None:
                 start, end = min(start, i), max(end, i)
             i += step
     return start, end
+
+
+def is_caption_slot(lines: list[str], reasons: list[str | None], i: int) -> bool:
+    """Tell whether a line above the body is the caption of a lead photo: short, right under furniture.
+
+    Pages put the photo between the share bar and the body; its caption reads as a short
+    sentence ("Le piquet de grève devant la porte 4, mercredi matin."). No dev page loses a
+    first paragraph to this rule, see eval/clean.py.
+    """
+    return reasons[i] is None and len(lines[i]) < CORE_CHARS and i > 0 and reasons[i - 1] in FURNITURE
 
 
 def select_paragraphs(lines: list[str], reasons: list[str | None], start: int, end: int) -> set[int]:
@@ -203,10 +221,13 @@ def lift_metadata(article: Article, lines: list[str], reasons: list[str | None],
 
 
 def lift_line(article: Article, lines: list[str], i: int, lexicon: Lexicon, language: str | None) -> set[int]:
-    """Lift one line into the byline or the date when it is one; return the indices used."""
+    """Lift one line into the byline, the date or the update date when it is one; return the indices used."""
     line = lines[i]
     if article.published is None and not is_update_line(line, lexicon) and (date := parse_date(line, lexicon, language)):
         article.published, article.published_from = date, "text"
+        return {i}
+    if "updated" not in article.meta and (date := parse_update(line, lexicon, language)):
+        article.meta["updated"] = date  # read so that it is neither the publication date nor body text
         return {i}
     if article.byline is None:
         if name := parse_byline(line, lexicon):

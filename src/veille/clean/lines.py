@@ -65,10 +65,13 @@ class Lexicon:
 
     ui_lines: frozenset[str]
     ui_prefixes: frozenset[str]
+    newsletter_prefixes: frozenset[str]
     comment_lines: frozenset[str]
     related_lines: frozenset[str]
     caption_markers: tuple[str, ...]
     byline_prefixes: frozenset[str]
+    staff_bylines: frozenset[str]
+    place_words: frozenset[str]
     updated_prefixes: tuple[str, ...]
     months: dict[str, int]
     day_first: dict[str, bool]
@@ -86,12 +89,19 @@ class Lexicon:
 
     def is_ui(self, key: str) -> bool:
         """Tell whether a line key is page furniture (a UI word or a UI-led short line)."""
-        if key in self.ui_lines:
-            return True
-        words = key.split(" ", _MAX_PREFIX_WORDS)
-        if len(words) > _MAX_PREFIX_WORDS:
-            return False
-        return any(" ".join(words[:n]) in self.ui_prefixes for n in range(1, len(words) + 1))
+        return key in self.ui_lines or _has_prefix(key, self.ui_prefixes)
+
+    def is_newsletter(self, key: str) -> bool:
+        """Tell whether a line key heads a newsletter sign-up box ("Sign up to Herald Briefing")."""
+        return _has_prefix(key, self.newsletter_prefixes)
+
+
+def _has_prefix(key: str, prefixes: frozenset[str]) -> bool:
+    """Tell whether a short line key starts with one of the prefixes, word for word."""
+    words = key.split(" ", _MAX_PREFIX_WORDS)
+    if len(words) > _MAX_PREFIX_WORDS:
+        return False
+    return any(" ".join(words[:n]) in prefixes for n in range(1, len(words) + 1))
 
 
 def _keys(words: list[str]) -> list[str]:
@@ -111,10 +121,13 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         ui_lines=frozenset(k for lang in langs for k in _keys(lang["ui"]["lines"])),
         ui_prefixes=frozenset(k for lang in langs for k in _keys(lang["ui"]["prefixes"])),
+        newsletter_prefixes=frozenset(k for lang in langs for k in _keys(lang["ui"]["newsletter"])),
         comment_lines=frozenset(k for lang in langs for k in _keys(lang["comments"]["lines"])),
         related_lines=frozenset(k for lang in langs for k in _keys(lang["ui"]["related"])),
         caption_markers=tuple(sorted({m.casefold() for lang in langs for m in lang["ui"]["captions"]})),
         byline_prefixes=frozenset(k for lang in langs for k in _keys(lang["byline"]["prefixes"])),
+        staff_bylines=frozenset(k for lang in langs for k in _keys(lang["byline"]["staff"])),
+        place_words=frozenset(k for lang in langs for k in _keys(lang["byline"]["places"])),
         updated_prefixes=tuple(k for lang in langs for k in _keys(lang["dates"]["updated_prefixes"])),
         months={letters_key(m): n for lang in langs for m, n in lang["dates"]["months"].items()},
         day_first={lang["language"]: lang["dates"]["day_first"] for lang in langs},
@@ -193,14 +206,29 @@ def is_name(text: str) -> bool:
     return words[0][:1].isupper() and 2 * capitals >= len(words) and not any(c.isdigit() for c in text)
 
 
+def is_staff_credit(text: str, lexicon: Lexicon) -> bool:
+    """Tell whether a text credits the newsroom ("la rédaction", "Staff", "La rédaction avec AFP")."""
+    words = letters_key(text).split()
+    for size in range(min(len(words), 4), 0, -1):  # staff credits have at most four words
+        if " ".join(words[:size]) in lexicon.staff_bylines:
+            rest = " ".join(words[size:])
+            if not rest or parse_credit(rest, lexicon) is not None:
+                return True
+            # A place after the credit keeps its capitals in the text: "... à Bamako".
+            place = text.split()[-(len(words) - size - 1):] if len(words) - size > 1 else []
+            return words[size] in lexicon.place_words and bool(place) and is_name(" ".join(place))
+    return False
+
+
 def parse_byline(line: str, lexicon: Lexicon) -> str | None:
-    """Return the name of a byline ("Par Kab Niang" -> "Kab Niang"), else None."""
+    """Return the name of a byline ("Par Kab Niang" -> "Kab Niang", "Par la rédaction" -> "la rédaction")."""
     words = line.split()
     for size in (3, 2, 1):  # byline prefixes have at most three words ("reporting by")
         if len(words) > size and letters_key(" ".join(words[:size])) in lexicon.byline_prefixes:
             name = " ".join(words[size:]).strip(" :,-–—")
-            return name if is_name(name) else None
-    return None
+            return name if is_name(name) or is_staff_credit(name, lexicon) else None
+    stripped = line.strip(" :,-–—")
+    return stripped if line.count(" ") < _MAX_NAME_WORDS and is_staff_credit(stripped, lexicon) else None
 
 
 # -- dates -----------------------------------------------------------------------------
@@ -208,8 +236,11 @@ def parse_byline(line: str, lexicon: Lexicon) -> str | None:
 @cache
 def _date_patterns() -> tuple[re.Pattern[str], ...]:
     """Compile the date patterns once; month names come from the lexicons."""
-    months = "|".join(sorted(map(re.escape, load_lexicon().months), key=len, reverse=True))
+    lexicon = load_lexicon()
+    months = "|".join(sorted(map(re.escape, lexicon.months), key=len, reverse=True))
+    updates = "|".join(r"\W+".join(map(re.escape, p.split())) for p in lexicon.updated_prefixes)
     return (
+        re.compile(rf"(?<!\w)(?:{updates})(?!\w)", re.I),
         re.compile(r"(?<![\w])(\d{4})-(\d{2})-(\d{2})(?!\d)"),
         re.compile(rf"(?<![\w])(\d{{1,2}})(?:er|st|nd|rd|th)?\.? (?:de )?({months})\.?,? (\d{{4}})(?!\d)", re.I),
         re.compile(rf"(?<![\w])({months})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})(?!\d)", re.I),
@@ -235,8 +266,10 @@ def parse_date(line: str, lexicon: Lexicon, language: str | None) -> str | None:
     """Return the ISO date a short date line states ("Le 17/02/2020" -> "2020-02-17"), else None."""
     if len(line) > _MAX_DATE_LINE:
         return None
-    iso, day_month, month_day, numeric = _date_patterns()
+    update, iso, day_month, month_day, numeric = _date_patterns()
     text = " ".join(line.split())
+    if (match := update.search(text)) and match.start() > 0:
+        text = text[:match.start()]  # "Published ... | Updated Nov 23, 2026": the update date is not the one
     if match := iso.search(text):
         return _make_date(match[1], int(match[2]), match[3])
     if match := day_month.search(text):
@@ -246,6 +279,13 @@ def parse_date(line: str, lexicon: Lexicon, language: str | None) -> str | None:
     if match := numeric.search(text):
         return _numeric_date(match[1], match[2], match[3], lexicon.day_first.get(language or "", True))
     return None
+
+
+def parse_update(line: str, lexicon: Lexicon, language: str | None) -> str | None:
+    """Return the ISO date a line gives as an update ("Article mis à jour le 7 janvier 2020."), else None."""
+    if len(line) > _MAX_DATE_LINE or not (match := _date_patterns()[0].search(line)):
+        return None
+    return parse_date(line[match.end():], lexicon, language)
 
 
 def is_update_line(line: str, lexicon: Lexicon) -> bool:
