@@ -12,6 +12,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from veille.clean import boilerplate
+from veille.clean.dump import clean_dump
 from veille.clean.encoding import Undecodable, decode_bytes, repair_text
 from veille.clean.html import clean_html
 from veille.clean.wire import lift_wire_credit
@@ -86,8 +87,6 @@ def _run_cleaner(page: Page, text: str) -> tuple[Article, list[str]]:
     lines = text.splitlines()
     if page.format == "article":
         return Article(paragraphs=[line.strip() for line in lines if line.strip()]), lines
-    from veille.clean.dump import clean_dump
-
     return clean_dump(text, known_boilerplate=known), lines
 
 
