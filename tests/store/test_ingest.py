@@ -139,3 +139,18 @@ def test_every_command_has_help(cli):
     for command in ("extract", "ingest", "show", "stats", "export"):
         result = cli(command, "--help")
         assert result.code == 0 and "Usage" in result.out and len(result.out) > 200, command
+
+
+def test_an_older_store_is_migrated_and_keeps_its_rows(db):
+    from veille.store.connect import open_store
+    from veille.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+    with duckdb.connect(db) as con:  # a store as the first release wrote it
+        con.execute("CREATE TABLE schema_version (version INTEGER)")
+        con.execute(MIGRATIONS[0])
+        con.execute("INSERT INTO schema_version VALUES (1)")
+        con.execute("INSERT INTO site_pages VALUES ('a.example', 4)")
+        con.execute("INSERT INTO site_lines VALUES ('a.example', 'menu', 'Menu', 3)")
+    with open_store(db) as con:
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+        assert con.execute("SELECT line FROM site_boilerplate").fetchall() == [("Menu",)]

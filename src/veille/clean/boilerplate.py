@@ -5,19 +5,19 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-
-
-def normalize_line(line: str) -> str:
-    """Return the comparison key of a line: NFC, casefolded, whitespace collapsed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip().casefold()
-
 MAX_LINE_CHARS = 200   # boilerplate is menus, buttons, footers and credits; longer lines are prose
 MAX_LINES_PER_PAGE = 400  # bounds what one page adds to the site's counts
 # A line is the site's boilerplate once seen on at least MIN_PAGES pages and on at least
 # MIN_SHARE of the site's pages: 3 so that one story and its update never teach it,
 # 0.5 so that a footer seen on most pages is learned while a recurring "Related:" link is not.
+# The rule itself is the store's site_boilerplate view (store/schema.py).
 MIN_PAGES = 3
 MIN_SHARE = 0.5
+
+
+def normalize_line(line: str) -> str:
+    """Return the comparison key of a line: NFC, casefolded, whitespace collapsed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip().casefold()
 
 
 def candidate_lines(lines: list[str]) -> dict[str, str]:
@@ -30,11 +30,6 @@ def candidate_lines(lines: list[str]) -> dict[str, str]:
             if len(found) >= MAX_LINES_PER_PAGE:
                 break
     return found
-
-
-def is_learned(line_pages: int, site_pages: int) -> bool:
-    """Say whether a line seen on line_pages of a site's site_pages pages is its boilerplate."""
-    return line_pages >= MIN_PAGES and line_pages >= MIN_SHARE * site_pages
 
 
 def drop_known(paragraphs: list[str], known: frozenset[str]) -> tuple[list[str], list[str]]:

@@ -6,8 +6,6 @@ from typing import Any
 
 import duckdb
 
-from veille.clean.boilerplate import MIN_PAGES, MIN_SHARE
-
 ARTICLE_COLUMNS = ("id, source, url, site, section, title, byline, published, published_from, language, "
                    "language_score, wire_source, canonical_url, format, paragraphs, text, removed, meta")
 
@@ -20,13 +18,8 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     result["languages"] = _counts(con, "SELECT coalesce(language, 'unknown'), count(*) FROM articles GROUP BY 1")
     result["sites"] = _counts(con, "SELECT coalesce(site, 'unknown'), count(*) FROM articles GROUP BY 1")
     result["reject_reasons"] = _counts(con, "SELECT reason, count(*) FROM rejects GROUP BY 1")
-    result["boilerplate_lines"] = _counts(con, _LEARNED_PER_SITE)
+    result["boilerplate_lines"] = _counts(con, "SELECT site, count(*) FROM site_boilerplate GROUP BY 1")
     return result
-
-
-_LEARNED_PER_SITE = f"""
-    SELECT l.site, count(*) FROM site_lines l JOIN site_pages p USING (site)
-    WHERE l.pages >= {MIN_PAGES} AND l.pages >= {MIN_SHARE} * p.pages GROUP BY 1"""
 
 
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:

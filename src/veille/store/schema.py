@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import duckdb
 
+from veille.clean.boilerplate import MIN_PAGES, MIN_SHARE
+
 # Each entry moves the schema from version i to i + 1. Never edit a released entry: append.
 MIGRATIONS: list[str] = [
     """
@@ -26,6 +28,14 @@ MIGRATIONS: list[str] = [
     CREATE TABLE quotes (article_id VARCHAR, start INTEGER, "end" INTEGER, speaker VARCHAR, data JSON);
     CREATE TABLE dates (article_id VARCHAR, start INTEGER, "end" INTEGER, resolved VARCHAR, data JSON);
     CREATE TABLE events (article_id VARCHAR, type VARCHAR, actor VARCHAR, target VARCHAR, data JSON);
+    """,
+    # The lines learned as each site's boilerplate, derived from the counts with the
+    # thresholds of veille.clean.boilerplate; new thresholds mean a new migration.
+    f"""
+    CREATE VIEW site_boilerplate AS
+    SELECT l.site, l.key, l.line, l.pages, p.pages AS site_pages
+    FROM site_lines l JOIN site_pages p USING (site)
+    WHERE l.pages >= {MIN_PAGES} AND l.pages >= {MIN_SHARE} * p.pages;
     """,
 ]
 

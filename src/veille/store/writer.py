@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from veille.clean.boilerplate import MIN_PAGES, MIN_SHARE
 from veille.errors import StoreError
 from veille.records import Article, Page, Reject, content_id
 from veille.store.connect import open_store
@@ -85,10 +84,7 @@ class StoreWriter:
         if not site:
             return frozenset()
         if site not in self._learned:
-            rows = self.con.execute(
-                "SELECT l.key FROM site_lines l JOIN site_pages p USING (site) "
-                "WHERE l.site = ? AND l.pages >= ? AND l.pages >= ? * p.pages",
-                [site, MIN_PAGES, MIN_SHARE]).fetchall()
+            rows = self.con.execute("SELECT key FROM site_boilerplate WHERE site = ?", [site]).fetchall()
             self._learned[site] = frozenset(row[0] for row in rows)
         return self._learned[site]
 
