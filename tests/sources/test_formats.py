@@ -184,3 +184,11 @@ def test_an_over_long_jsonl_line_is_rejected_and_the_next_one_read(tmp_path):
     assert [type(i).__name__ for i in items] == ["Reject", "Page"]
     assert items[0].reason == "too_large" and items[1].url == "https://b.example/ok"
     assert items[1].source == f"{path}:2"
+
+
+def test_a_warc_without_html_pages_says_so(tmp_path):
+    path = tmp_path / "images.warc"
+    path.write_bytes(warc_bytes([("response", "https://a.example/x.png", b"\x89PNG" + bytes(32), "image/png")],
+                                compress=False))
+    [item] = pages_of(path)
+    assert isinstance(item, Reject) and item.reason == "no_html_records"

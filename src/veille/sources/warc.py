@@ -16,15 +16,21 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 def read_warc(stream: io.BufferedIOBase, name: str, options: SourceOptions) -> Iterator[Page | Reject]:
     """Yield a Page per HTML response record; a damaged archive ends in a Reject, earlier pages kept."""
-    index = 0
+    index = records = 0
     try:
         for record in ArchiveIterator(stream):
+            records += 1
             if record.rec_type != "response" or not _is_html(record):
                 continue
             index += 1
             yield _page_from_record(record, f"{name}#{index}", options)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
         yield Reject(f"{name}#{index + 1}", "truncated_warc", f"{name}: archive damaged after {index} pages: {error}")
+        return
+    if not index:
+        reason = "no_html_records" if records else "truncated_warc"
+        yield Reject(name, reason, f"{name}: starts like a WARC but holds no HTML response record "
+                                   f"({records} record(s) read)")
 
 
 def _is_html(record) -> bool:
