@@ -31,11 +31,10 @@ class Page:
     published: str | None = None
     fetched: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    id: str = field(init=False, default="")  # the hash of the raw content, computed once
 
-    @property
-    def id(self) -> str:
-        """Return the page id: the hash of its raw content."""
-        return content_id(self.content)
+    def __post_init__(self) -> None:
+        self.id = content_id(self.content)
 
 
 @dataclass(slots=True)
