@@ -12,7 +12,7 @@ from veille.records import Article, Reject
 from veille.sources import read_pages
 
 KNOWN_REASONS = {"empty_input", "not_text", "undecodable", "no_article_found", "too_large",
-                 "truncated_warc", "no_html_records", "bad_json", "unreadable"}
+                 "truncated_warc", "no_html_records", "bad_json", "unreadable", "not_found"}
 SENTENCE = "Le ministre a annoncé hier une réforme du système de santé, selon un communiqué officiel. "
 
 

@@ -1,6 +1,7 @@
 """How the command line shows things: progress bar, summaries and articles, with rich."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.console import Console
@@ -17,19 +18,26 @@ def extract_record(result: Article | Reject) -> dict[str, Any]:
 
 
 class IngestProgress:
-    """A progress display of pages stored, pages per second and rejects."""
+    """Progress of an ingest: a live bar on a terminal, a plain line per committed batch in a log."""
+
+    LOG_EVERY = 1.0  # seconds between plain lines: enough for a log, never a flood
 
     def __init__(self, console: Console, enabled: bool = True):
+        self._console = console
+        self._live = enabled and console.is_terminal
+        self._log = enabled and not console.is_terminal
         self._progress = Progress(
             SpinnerColumn(), TextColumn("{task.completed:>8.0f} pages"),
             TextColumn("{task.fields[rate]:>7.1f} pages/s"), TextColumn("{task.fields[articles]} articles"),
             TextColumn("[red]{task.fields[rejects]} rejects"), TextColumn("{task.fields[skipped]} already stored"),
-            TimeElapsedColumn(), console=console, disable=not enabled, transient=False)
+            TimeElapsedColumn(), console=console, disable=not self._live, transient=False)
         self._task = None
+        self._started = self._logged = 0.0
 
     def __enter__(self) -> IngestProgress:
         self._progress.start()
         self._task = self._progress.add_task("ingest", total=None, rate=0.0, articles=0, rejects=0, skipped=0)
+        self._started = time.monotonic()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -38,9 +46,14 @@ class IngestProgress:
     def advance(self, report) -> None:
         """Show the run's totals after a committed batch."""
         done = report.articles + report.rejects + report.skipped
-        task = self._progress.tasks[0]
+        elapsed = time.monotonic() - self._started
         totals = {"articles": report.articles, "rejects": report.rejects, "skipped": report.skipped}
-        self._progress.update(self._task, completed=done, rate=done / (task.elapsed or 1e-9), **totals)
+        self._progress.update(self._task, completed=done, rate=done / (elapsed or 1e-9), **totals)
+        if self._log and (not self._logged or time.monotonic() - self._logged >= self.LOG_EVERY):
+            self._logged = time.monotonic()
+            self._console.print(f"committed: {done} pages ({report.articles} articles, {report.rejects} rejects, "
+                                f"{report.skipped} already stored), {done / (elapsed or 1e-9):.1f} pages/s",
+                                highlight=False)
 
 
 def print_ingest_report(console: Console, report, db: str) -> None:

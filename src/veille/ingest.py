@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
+from veille.clean.boilerplate import remove_known
 from veille.engines.local import LocalEngine
 from veille.pipeline import process_page, site_of
-from veille.records import Page, Reject
+from veille.records import Article, Page, Reject
 from veille.sources import SourceOptions, read_pages
 from veille.store.writer import IngestReport, StoreWriter
 
@@ -24,6 +25,7 @@ def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), 
     with StoreWriter(db) as writer:
         batches = _prepared_batches(read_pages(paths, options), writer, batch_size, report)
         for batch, results in engine.map_batches(_process_item, batches):
+            results = [_without_known_lines(result, writer) for result in results]
             report.add(writer.write_batch(list(zip(_pages_or_none(batch), results))))
             if on_batch:
                 on_batch(report)
@@ -32,16 +34,23 @@ def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), 
 
 def _prepared_batches(items: Iterable[Page | Reject], writer: StoreWriter, size: int,
                       report: IngestReport) -> Iterator[list]:
-    """Yield batches of items, leaving out stored pages and telling each page its site's boilerplate."""
+    """Yield batches of items, leaving out stored pages and telling each dump its site's boilerplate."""
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         stored = writer.stored_ids(item.id for item in chunk if isinstance(item, Page))
         batch = [item for item in chunk if not (isinstance(item, Page) and item.id in stored)]
         report.skipped += len(chunk) - len(batch)
         for page in batch:
-            if isinstance(page, Page):
+            if isinstance(page, Page) and page.format == "dump":  # the dump cleaner reads them as a feature
                 page.meta["boilerplate"] = writer.learned_boilerplate(page.site or site_of(page.url))
         yield batch
+
+
+def _without_known_lines(result: Article | Reject, writer: StoreWriter) -> Article | Reject:
+    """Drop the paragraphs learned as the article's site boilerplate (its site is known only now)."""
+    if isinstance(result, Article) and result.format != "article":
+        remove_known(result, writer.learned_boilerplate(result.site))
+    return result
 
 
 def _process_item(item: Page | Reject):

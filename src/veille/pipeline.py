@@ -16,8 +16,8 @@ from veille.clean.dump import clean_dump
 from veille.clean.encoding import Undecodable, decode_bytes, repair_text
 from veille.clean.html import clean_html
 from veille.clean.wire import lift_wire_credit
-from veille.language import add_language
-from veille.records import Article, Page, Reject, Removed
+from veille.language import add_language, detect_language
+from veille.records import Article, Page, Reject
 
 Stage = Callable[[Article], Article]
 
@@ -76,18 +76,18 @@ def page_text(page: Page) -> str:
 
 def _run_cleaner(page: Page, text: str) -> tuple[Article, list[str]]:
     """Clean text with the cleaner of the page's format; also return the lines seen."""
-    known = page.meta.get("boilerplate", frozenset())
     if page.format == "html":
         # Repair the extracted text, not the whole page: ftfy on full HTML costs more than trafilatura.
         article = lift_wire_credit(_repaired(clean_html(text, url=page.url)))
-        article.paragraphs, dropped = boilerplate.drop_known(article.paragraphs, known)
-        article.removed += [Removed(line, "site_boilerplate") for line in dropped]
-        return article, article.paragraphs + dropped
+        return article, article.paragraphs
     text = repair_text(text)
     lines = text.splitlines()
     if page.format == "article":
         return Article(paragraphs=[line.strip() for line in lines if line.strip()]), lines
-    return clean_dump(text, known_boilerplate=known), lines
+    # The page's language tells the cleaner how to read dates ("11/03/2026": day first in French).
+    language, _ = detect_language(text)
+    known = page.meta.get("boilerplate", frozenset())
+    return clean_dump(text, known_boilerplate=known, language_hint=language), lines
 
 
 def _word_count(paragraphs: list[str]) -> int:
@@ -106,16 +106,18 @@ def _repaired(article: Article) -> Article:
 
 
 def _fill_metadata(article: Article, page: Page) -> None:
-    """Set id, source, url, site and publication date, in the order of trust the contract gives."""
+    """Set id, source, url, site and publication date."""
     article.id = page.id
     article.source = page.source
     article.format = page.format
     article.url = page.url or article.canonical_url
     article.site = page.site or site_of(article.url) or article.meta.get("hostname")
-    if page.published:
-        article.published, article.published_from = page.published, "argument"
-    elif not article.published and article.url and (from_url := date_in_url(article.url)):
+    # The date the page states (its markup or its text) comes first, then one in its URL;
+    # the date given with the input (--published, a JSON Lines record) fills the gaps.
+    if not article.published and article.url and (from_url := date_in_url(article.url)):
         article.published, article.published_from = from_url, "url"
+    if not article.published and page.published:
+        article.published, article.published_from = page.published, "argument"
     if page.fetched:
         article.meta["fetched"] = page.fetched
 

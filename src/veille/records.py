@@ -80,9 +80,13 @@ class Article:
         """Return the article as the JSON object of the `veille extract` contract."""
         data = asdict(self)
         data["text"] = self.text
-        # Keys starting with "_" are working data between stages, not part of the record.
-        data["meta"] = {k: v for k, v in self.meta.items() if not k.startswith("_")}
+        data["meta"] = public_meta(self.meta)
         return data
+
+
+def public_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Return meta without the keys starting with "_": working data between stages, not the record."""
+    return {key: value for key, value in meta.items() if not key.startswith("_")}
 
 
 @dataclass(slots=True)

@@ -9,7 +9,6 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from veille.errors import UsageError
 from veille.pipeline import process_page
 from veille.records import Page, Reject
 from veille.sources import SourceOptions, read_pages
@@ -138,9 +137,12 @@ def test_directories_are_walked_recursively_and_globs_expanded(tmp_path):
     assert len(pages_of(tmp_path / "**" / "*.html")) == 3
 
 
-def test_missing_path_is_a_usage_error(tmp_path):
-    with pytest.raises(UsageError, match="does not exist"):
-        pages_of(tmp_path / "nope.html")
+def test_a_missing_file_is_a_reject_and_the_rest_is_read(tmp_path):
+    good = tmp_path / "good.html"
+    good.write_text(html_page(), encoding="utf-8")
+    items = pages_of(tmp_path / "nope.html", tmp_path / "nothing-*.html", good)
+    assert [getattr(i, "reason", "page") for i in items] == ["not_found", "not_found", "page"]
+    assert str(tmp_path / "nope.html") in items[0].error
 
 
 @pytest.mark.parametrize("content, reason", [

@@ -154,3 +154,29 @@ def test_an_older_store_is_migrated_and_keeps_its_rows(db):
     with open_store(db) as con:
         assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
         assert con.execute("SELECT line FROM site_boilerplate").fetchall() == [("Menu",)]
+
+
+def test_site_boilerplate_is_learned_for_html_pages_known_by_their_canonical_url(tmp_path, db):
+    promo = "Abonnez-vous à la lettre du Petit Rapporteur pour recevoir l'essentiel chaque matin."
+    for i in range(6):
+        paragraphs = "".join(f"<p>{p} Détail numéro {i}.</p>" for p in PARAGRAPHS) + f"<p>{promo}</p>"
+        (tmp_path / f"p{i}.html").write_text(
+            f'<html><head><title>Titre numéro {i}</title><link rel="canonical" '
+            f'href="https://www.petit-rapporteur.example/region/{i}"></head><body><article>'
+            f"<h1>Titre numéro {i}</h1>{paragraphs}</article></body></html>", encoding="utf-8")
+    ingest([str(tmp_path / f"p{i}.html") for i in range(6)], db, workers=1, batch_size=1)
+    with duckdb.connect(db, read_only=True) as con:
+        rows = con.execute("SELECT source, paragraphs FROM articles ORDER BY source").fetchall()
+    assert all(site_rows for site_rows in rows)
+    assert promo in rows[0][1]          # the first pages teach the line...
+    assert promo not in rows[-1][1]     # ...the later ones lose it
+
+
+def test_rejects_read_from_the_input_are_kept_apart_and_counted_once(tmp_path, db):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("{broken one\n", encoding="utf-8")
+    assert ingest([str(feed)], db, workers=1).rejects == 1
+    assert ingest([str(feed)], db, workers=1).rejects == 0  # the same bad line again: nothing new
+    feed.write_text("{broken two\n", encoding="utf-8")   # same source and reason, another line
+    assert ingest([str(feed)], db, workers=1).rejects == 1
+    assert counts(db)["rejects"] == 2

@@ -29,9 +29,9 @@ def write_corpus(path, pages: int) -> None:
 
 
 def ingest_command(corpus, db) -> list[str]:
-    """Return the command line of a slow-committing ingest (small batches, one worker)."""
+    """Return the command line of a slow-committing ingest (small batches, one worker, logged commits)."""
     return [sys.executable, "-m", "veille", "ingest", str(corpus), "--db", str(db), "--workers", "1",
-            "--batch-size", "5", "--no-progress"]
+            "--batch-size", "5"]
 
 
 def snapshot(db) -> tuple[dict, set]:
@@ -42,18 +42,18 @@ def snapshot(db) -> tuple[dict, set]:
     return counts, texts
 
 
-def kill_after_first_commits(command: list[str], wal: str, extra: float) -> bool:
-    """Start an ingest, SIGKILL it a little after its first commit; say whether it was still running."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline:
-        if os.path.exists(wal) and os.path.getsize(wal) > 0:
-            time.sleep(extra)
+def kill_after_a_commit(command: list[str], commits: int) -> bool:
+    """Start an ingest and SIGKILL it once it has logged so many commits; say whether it was still running."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen = 0
+    for line in process.stderr:
+        seen += line.startswith("committed:")
+        if seen >= commits:
             break
-        time.sleep(0.01)
     was_running = process.poll() is None
     process.send_signal(signal.SIGKILL)
     process.wait()
+    process.stderr.close()
     return was_running
 
 
@@ -61,14 +61,34 @@ def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     write_corpus(corpus, 300)
     reference = tmp_path / "reference.duckdb"
-    subprocess.run(ingest_command(corpus, reference), check=True)
+    subprocess.run(ingest_command(corpus, reference), check=True, capture_output=True)
     db = tmp_path / "killed.duckdb"
-    rng = random.Random(11)
-    kills = sum(kill_after_first_commits(ingest_command(corpus, db), f"{db}.wal", rng.uniform(0.05, 0.6))
-                for _ in range(3))
-    assert kills >= 1, "the ingest finished before any kill: make the corpus larger"
-    survived = snapshot(db)[0]["articles"]
-    assert 0 < survived < 300  # committed batches survived the kills; the rest is still to do
-    subprocess.run(ingest_command(corpus, db), check=True)
+    for _ in range(3):  # kill, resume and kill again, three times
+        assert kill_after_a_commit(ingest_command(corpus, db), commits=1)
+        survived = snapshot(db)[0]["articles"]
+        assert 0 < survived < 300  # committed batches survived the kill; the rest is still to do
+    subprocess.run(ingest_command(corpus, db), check=True, capture_output=True)
     assert snapshot(db) == snapshot(reference)
     assert snapshot(db)[0]["articles"] == 300
+
+
+def test_pool_workers_exit_when_the_ingest_is_killed(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 300)
+    command = ingest_command(corpus, tmp_path / "pool.duckdb")
+    command[command.index("--workers") + 1] = "2"
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # its own process group: the pool's processes join it
+    assert process.stderr.readline().startswith("committed:")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stderr.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return  # nothing of the ingest is left running
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise AssertionError("pool processes outlived the killed ingest")

@@ -4,15 +4,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from veille.records import Article, Removed
+
 _SPACES = re.compile(r"\s+")
 MAX_LINE_CHARS = 200   # boilerplate is menus, buttons, footers and credits; longer lines are prose
 MAX_LINES_PER_PAGE = 400  # bounds what one page adds to the site's counts
-# A line is the site's boilerplate once seen on at least MIN_PAGES pages and on at least
-# MIN_SHARE of the site's pages: 3 so that one story and its update never teach it,
-# 0.5 so that a footer seen on most pages is learned while a recurring "Related:" link is not.
-# The rule itself is the store's site_boilerplate view (store/schema.py).
-MIN_PAGES = 3
-MIN_SHARE = 0.5
+# Which of the counted lines are a site's boilerplate is the store's site_boilerplate view
+# (store/schema.py), the one place that rule is written.
 
 
 def normalize_line(line: str) -> str:
@@ -32,11 +30,15 @@ def candidate_lines(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def drop_known(paragraphs: list[str], known: frozenset[str]) -> tuple[list[str], list[str]]:
-    """Split paragraphs into those kept and those that are known boilerplate of the site."""
+def remove_known(article: Article, known: frozenset[str]) -> Article:
+    """Move the paragraphs that are the site's learned boilerplate into removed."""
     if not known:
-        return paragraphs, []
-    kept, dropped = [], []
-    for paragraph in paragraphs:
-        (dropped if normalize_line(paragraph) in known else kept).append(paragraph)
-    return kept, dropped
+        return article
+    kept = []
+    for paragraph in article.paragraphs:
+        if normalize_line(paragraph) in known:
+            article.removed.append(Removed(paragraph, "site_boilerplate"))
+        else:
+            kept.append(paragraph)
+    article.paragraphs = kept
+    return article

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 PRELOAD = ["veille.pipeline"]
+WATCH_SECONDS = 1.0  # how soon an orphaned worker notices its driver is gone
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -43,7 +46,8 @@ class LocalEngine:
         # Workers fork from a server that has already imported the pipeline and its libraries.
         context.set_forkserver_preload(PRELOAD)
         window: deque[tuple[list, list[Future]]] = deque()
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_watch_driver,
+                                 initargs=(os.getpid(),)) as pool:
             for batch in batches:
                 window.append((batch, [pool.submit(_map_list, fn, part) for part in self._split(batch)]))
                 if len(window) >= 2:
@@ -55,6 +59,19 @@ class LocalEngine:
         """Cut a batch into one contiguous part per worker."""
         size = -(-len(batch) // self.workers) or 1
         return [batch[start:start + size] for start in range(0, len(batch), size)]
+
+
+def _watch_driver(driver_pid: int) -> None:
+    """In a worker: exit when the driving process is gone (killed with -9, it cannot tell us)."""
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            try:
+                os.kill(driver_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="veille-driver-watch", daemon=True).start()
 
 
 def _collect(batch: list, futures: list[Future]) -> tuple[list, list]:

@@ -6,6 +6,7 @@ them apart from content, never from file names.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 from veille.records import Page, Reject
 from veille.sources.detect import sniff
@@ -26,19 +27,22 @@ def read_pages(paths: list[str], options: SourceOptions = SourceOptions()) -> It
 def read_file(path: str, options: SourceOptions = SourceOptions()) -> Iterator[Page | Reject]:
     """Yield the pages of one file, whatever its format."""
     name = display_name(path)
-    try:
-        stream = open_stream(path)
-    except OSError as error:
-        yield Reject(name, "unreadable", f"{name}: {error.strerror or error}")
-        return
-    with stream:
+    with ExitStack() as closing:
+        try:
+            stream = open_stream(path, closing)
+        except FileNotFoundError:
+            yield Reject(name, "not_found", f"{name}: no such file (nor files matching it)")
+            return
+        except OSError as error:
+            yield Reject(name, "unreadable", f"{name}: {error.strerror or error}")
+            return
         yield from _read_stream(stream, name, options)
 
 
 def _read_stream(stream, name: str, options: SourceOptions) -> Iterator[Page | Reject]:
     """Dispatch an open stream to the reader of its format."""
     try:
-        kind = sniff(stream.peek(PEEK_BYTES)[:PEEK_BYTES])
+        kind = sniff(stream.peek(PEEK_BYTES)[:PEEK_BYTES])  # peek returns what one buffer fill holds
     except (OSError, EOFError) as error:
         yield Reject(name, "undecodable", f"{name}: cannot be read: {error}")
         return

@@ -7,9 +7,9 @@ import io
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
-from veille.errors import UsageError
 from veille.sources.detect import is_gzip
 
 STDIN = "-"
@@ -21,22 +21,22 @@ class TooLarge(Exception):
 
 
 def expand_paths(paths: list[str]) -> Iterator[str]:
-    """Yield every file named by paths: files as given, directories recursively, globs expanded."""
+    """Yield every file named by paths: files as given, directories recursively, globs expanded.
+
+    A path that names nothing is yielded as it is: reading it fails, and that failure
+    is a reject like any other, so the rest of the run goes on.
+    """
     for raw in paths:
-        if raw == STDIN:
-            yield STDIN
-        elif os.path.isdir(raw):
+        if os.path.isdir(raw):
             yield from _walk(raw)
-        elif os.path.exists(raw):
-            yield raw
-        elif glob.has_magic(raw):
+        elif raw != STDIN and not os.path.exists(raw) and glob.has_magic(raw):
             matches = sorted(glob.glob(raw, recursive=True))
-            if not matches:
-                raise UsageError(f"no file matches {raw!r}; check the pattern")
             for match in matches:
                 yield from (_walk(match) if os.path.isdir(match) else [match])
+            if not matches:
+                yield raw
         else:
-            raise UsageError(f"{raw!r} does not exist; give files, directories, globs or '-' for stdin")
+            yield raw
 
 
 def _walk(directory: str) -> Iterator[str]:
@@ -48,12 +48,13 @@ def _walk(directory: str) -> Iterator[str]:
                 yield os.path.join(root, name)
 
 
-def open_stream(path: str) -> io.BufferedReader:
-    """Open a file (or stdin) for buffered reading, transparently gunzipping gzip content."""
-    raw = sys.stdin.buffer if path == STDIN else open(path, "rb", buffering=0)
+def open_stream(path: str, closing: ExitStack) -> io.BufferedReader:
+    """Open a file (or stdin) for buffered reading, gunzipping gzip content; closing closes every layer."""
+    raw = sys.stdin.buffer if path == STDIN else closing.enter_context(open(path, "rb", buffering=0))
     buffered = io.BufferedReader(raw, buffer_size=PEEK_BYTES)  # type: ignore[arg-type]
     if is_gzip(buffered.peek(2)[:2]):
-        return io.BufferedReader(gzip.GzipFile(fileobj=buffered), buffer_size=PEEK_BYTES)  # type: ignore[arg-type]
+        gunzipped = closing.enter_context(gzip.GzipFile(fileobj=buffered))
+        return io.BufferedReader(gunzipped, buffer_size=PEEK_BYTES)  # type: ignore[arg-type]
     return buffered
 
 

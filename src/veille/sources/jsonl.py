@@ -5,7 +5,7 @@ import io
 import json
 from collections.abc import Iterator
 
-from veille.records import Page, Reject
+from veille.records import Page, Reject, content_id
 from veille.sources.options import SourceOptions
 
 
@@ -30,17 +30,18 @@ def _skip_rest_of_line(stream: io.BufferedIOBase, read: bytes) -> None:
 
 
 def _page_from_line(raw: bytes, source: str, options: SourceOptions) -> Page | Reject:
-    """Parse one line into a Page, or say why it cannot be one."""
+    """Parse one line into a Page, or say why it cannot be one (the reject's id is the line's hash)."""
+    line_id = content_id(raw.rstrip(b"\r\n"))
     try:
         record = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
-        return Reject(source, "bad_json", f"{source}: not a JSON object: {error}")
+        return Reject(source, "bad_json", f"{source}: not a JSON object: {error}", id=line_id)
     if not isinstance(record, dict):
-        return Reject(source, "bad_json", f"{source}: a JSON {type(record).__name__}, not an object")
+        return Reject(source, "bad_json", f"{source}: a JSON {type(record).__name__}, not an object", id=line_id)
     html, text = record.get("html"), record.get("text")
     content = html if isinstance(html, str) and html.strip() else text
     if not isinstance(content, str) or not content.strip():
-        return Reject(source, "empty_input", f"{source}: no 'html' or 'text' string in the record")
+        return Reject(source, "empty_input", f"{source}: no 'html' or 'text' string in the record", id=line_id)
     page_format = "html" if content is html else _text_format(record, options)
     return Page(
         source=source,

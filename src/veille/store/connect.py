@@ -1,10 +1,8 @@
 """Open the DuckDB file, turning DuckDB's errors into messages that say what to do."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
 
 import duckdb
 
@@ -12,20 +10,6 @@ from veille.errors import StoreError, StoreLockedError
 from veille.store.schema import SCHEMA_VERSION, current_version, migrate
 
 DEFAULT_DB = "veille.duckdb"
-
-
-def _mark_pandas_absent() -> None:
-    """Tell Python once that pandas is not installed, when it is not.
-
-    DuckDB's client tries `import pandas` for every value it binds; without pandas each
-    try is a failed search of sys.path, which took two thirds of the store's write time
-    (benchmarks/clean.py). With pandas installed nothing changes.
-    """
-    if "pandas" not in sys.modules and importlib.util.find_spec("pandas") is None:
-        sys.modules["pandas"] = None  # type: ignore[assignment]
-
-
-_mark_pandas_absent()
 _LOCK_PID = re.compile(r"PID (\d+)")
 
 

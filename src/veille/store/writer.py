@@ -5,7 +5,10 @@ atomic per batch (a kill loses at most the batch in flight, never a committed on
 """
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from veille.errors import StoreError
-from veille.records import Article, Page, Reject, content_id
+from veille.records import Article, Page, Reject, content_id, public_meta
 from veille.store.connect import open_store
 
 ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than executemany
@@ -48,9 +51,11 @@ class StoreWriter:
         self._learned: dict[str, frozenset[str]] = {}
 
     def close(self) -> None:
-        """Checkpoint and close the store."""
-        self.con.execute("CHECKPOINT")
-        self.con.close()
+        """Checkpoint and close the store (the checkpoint only folds the WAL in; nothing is lost without it)."""
+        try:
+            self.con.execute("CHECKPOINT")
+        finally:
+            self.con.close()
 
     def __enter__(self) -> StoreWriter:
         return self
@@ -60,23 +65,29 @@ class StoreWriter:
 
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
         """Return those of the given page ids that the store already holds."""
-        ids = list(set(ids))
+        return self._present("pages", "id", ids)
+
+    def _present(self, table: str, column: str, keys: Iterable[str]) -> set[str]:
+        """Return those of the given keys that a table's column already holds."""
+        keys = list(set(keys))
         found: set[str] = set()
-        for start in range(0, len(ids), ROWS_PER_STATEMENT):
-            chunk = ids[start:start + ROWS_PER_STATEMENT]
-            rows = self.con.execute("SELECT id FROM pages WHERE id IN (SELECT unnest(?))", [chunk]).fetchall()
-            found.update(row[0] for row in rows)
+        for start in range(0, len(keys), ROWS_PER_STATEMENT):
+            chunk = keys[start:start + ROWS_PER_STATEMENT]
+            rows = self._execute(f"SELECT {column} FROM {table} WHERE {column} IN (SELECT unnest(?))", [chunk])
+            found.update(row[0] for row in rows.fetchall())
         return found
 
     def write_batch(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> IngestReport:
         """Commit a batch of (page, result) pairs in one transaction; return what it added."""
+        self.con.begin()
         try:
-            self.con.begin()
             report = self._write(results)
             self.con.commit()
-        except duckdb.Error as error:
+        except BaseException as error:  # an interrupt too: never leave the transaction open
             self.con.rollback()
-            raise StoreError(f"writing to {self.path} failed, the batch was rolled back: {error}") from error
+            if isinstance(error, duckdb.Error):
+                raise StoreError(f"writing to {self.path} failed, the batch was rolled back: {error}") from error
+            raise
         return report
 
     def learned_boilerplate(self, site: str | None) -> frozenset[str]:
@@ -84,7 +95,7 @@ class StoreWriter:
         if not site:
             return frozenset()
         if site not in self._learned:
-            rows = self.con.execute("SELECT key FROM site_boilerplate WHERE site = ?", [site]).fetchall()
+            rows = self._execute("SELECT key FROM site_boilerplate WHERE site = ?", [site]).fetchall()
             self._learned[site] = frozenset(row[0] for row in rows)
         return self._learned[site]
 
@@ -97,22 +108,23 @@ class StoreWriter:
         articles = [result for _, result in fresh if isinstance(result, Article)]
         rejects = [result for _, result in fresh if isinstance(result, Reject)]
         self._insert("articles", [_article_row(article) for article in articles])
-        self._insert("rejects", [_reject_row(reject) for reject in rejects], conflict=True)
+        self._insert("rejects", [_reject_row(reject) for reject in rejects])
         self._count_site_lines(articles)
         report.pages, report.articles, report.rejects = len(pages), len(articles), len(rejects)
         report.reasons.update(reject.reason for reject in rejects)
         return report
 
     def _fresh(self, results, report: IngestReport) -> list[tuple[Page | None, Article | Reject]]:
-        """Return the results whose page is neither stored nor earlier in the batch."""
+        """Return the results neither stored nor earlier in the batch (pages by id, other rejects by key)."""
         stored = self.stored_ids(page.id for page, _ in results if page is not None)
+        stored |= self._present("rejects", "key", (reject_key(r) for page, r in results if page is None))
         fresh = []
         for page, result in results:
-            if page is not None:
-                if page.id in stored:
-                    report.skipped += 1
-                    continue
-                stored.add(page.id)
+            key = page.id if page is not None else reject_key(result)
+            if key in stored:
+                report.skipped += page is not None
+                continue
+            stored.add(key)
             fresh.append((page, result))
         return fresh
 
@@ -138,16 +150,19 @@ class StoreWriter:
         """Insert count rows, adding to the pages count of rows that exist."""
         self._insert(table, rows, suffix=f"ON CONFLICT {key} DO UPDATE SET pages = pages + excluded.pages")
 
-    def _insert(self, table: str, rows: list[tuple], *, conflict: bool = False, suffix: str = "") -> None:
+    def _insert(self, table: str, rows: list[tuple], *, suffix: str = "") -> None:
         """Insert rows with multi-row VALUES statements."""
-        if conflict:
-            suffix = "ON CONFLICT DO NOTHING"
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start:start + ROWS_PER_STATEMENT]
             row_marks = "(" + ", ".join("?" * len(chunk[0])) + ")"
             values = ", ".join([row_marks] * len(chunk))
             params = [value for row in chunk for value in row]
-            self.con.execute(f"INSERT INTO {table} VALUES {values} {suffix}", params)
+            self._execute(f"INSERT INTO {table} VALUES {values} {suffix}", params)
+
+    def _execute(self, sql: str, params: list) -> duckdb.DuckDBPyConnection:
+        """Run one statement with bound parameters (see _pandas_marked_absent)."""
+        with _pandas_marked_absent():
+            return self.con.execute(sql, params)
 
 
 def _page_row(page: Page, result: Article | Reject) -> tuple:
@@ -160,7 +175,7 @@ def _page_row(page: Page, result: Article | Reject) -> tuple:
 
 def _article_row(article: Article) -> tuple:
     """Return the articles row of an article."""
-    meta = {k: v for k, v in article.meta.items() if not k.startswith("_")}
+    meta = public_meta(article.meta)
     removed = [{"text": r.text, "reason": r.reason} for r in article.removed]
     return (article.id, article.source, article.url, article.site, article.section, article.title,
             article.byline, article.published, article.published_from, article.language,
@@ -169,12 +184,37 @@ def _article_row(article: Article) -> tuple:
             json.dumps(meta, ensure_ascii=False, default=str), _now())
 
 
+def reject_key(reject: Reject) -> str:
+    """Return the key of a reject: the hash of its content, else of where and why it failed."""
+    return reject.id or content_id(f"{reject.source}\x00{reject.reason}\x00{reject.error}")
+
+
 def _reject_row(reject: Reject) -> tuple:
-    """Return the rejects row of a reject; its key is its page id, or a hash of where it failed."""
-    key = reject.id or content_id(f"{reject.source}\x00{reject.reason}")
-    return (key, reject.id, reject.source, reject.site, reject.reason, reject.error, _now())
+    """Return the rejects row of a reject."""
+    return (reject_key(reject), reject.id, reject.source, reject.site, reject.reason, reject.error, _now())
 
 
 def _now() -> datetime:
     """Return the current time in UTC, the store's time zone."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def _pandas_marked_absent():
+    """Around a DuckDB call, tell Python that pandas is absent when it is not installed.
+
+    DuckDB's client tries `import pandas` for every value it binds; without pandas each
+    try is a failed search of sys.path, two thirds of the store's write time
+    (docs/performance.md). Scoped to our own calls, and a no-op when pandas is installed.
+    """
+    if _PANDAS_INSTALLED or "pandas" in sys.modules:
+        yield
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.modules.pop("pandas", None)
+
+
+_PANDAS_INSTALLED = importlib.util.find_spec("pandas") is not None
