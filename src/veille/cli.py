@@ -13,7 +13,7 @@ from rich.console import Console
 
 from veille import display
 from veille.errors import StrictModeError, UsageError, VeilleError
-from veille.store.connect import DEFAULT_DB
+from veille.limits import DEFAULT_BATCH, DEFAULT_DB, DEFAULT_MAX_BYTES
 
 app = typer.Typer(help="veille: turn raw news pages into a searchable, evidence-backed record.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -25,18 +25,31 @@ PublishedOption = Annotated[Optional[str], typer.Option(
 
 
 class PageFormat(str, Enum):
+    """How to read a page: detected from content, or forced."""
+
     auto = "auto"
     dump = "dump"
     html = "html"
     article = "article"
 
 
+class Engine(str, Enum):
+    """Where the per-page stages run."""
+
+    local = "local"
+    ray = "ray"
+
+
 class ExportWhat(str, Enum):
+    """The tables `veille export` writes."""
+
     articles = "articles"
     rejects = "rejects"
 
 
 class ExportFormat(str, Enum):
+    """The file formats `veille export` writes."""
+
     jsonl = "jsonl"
     parquet = "parquet"
     csv = "csv"
@@ -68,8 +81,9 @@ def ingest(
     site: Annotated[Optional[str], typer.Option("--site", help="Site name for pages whose URL is unknown.")] = None,
     as_format: Annotated[PageFormat, typer.Option("--as", help="Page format of non-HTML text.")] = PageFormat.auto,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes (default: the cores).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Pages per committed transaction.")] = 64,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest page accepted, in bytes.")] = 50 * 1024 * 1024,
+    engine: Annotated[Engine, typer.Option("--engine", help="Where the stages run.")] = Engine.local,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Pages per committed transaction.")] = DEFAULT_BATCH,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest page accepted, in bytes.")] = DEFAULT_MAX_BYTES,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 5) if any page is rejected.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
@@ -77,6 +91,8 @@ def ingest(
     from veille.ingest import ingest as run_ingest
     from veille.sources import SourceOptions
 
+    if engine is Engine.ray:
+        raise UsageError("the Ray engine is not part of this version yet; use --engine local (the default)")
     options = SourceOptions(as_format=as_format.value, published=_date(published), site=site, max_bytes=max_bytes)
     with display.IngestProgress(err, enabled=progress) as bar:
         report = run_ingest(paths, db, options, workers=workers, batch_size=batch_size, on_batch=bar.advance)

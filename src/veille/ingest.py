@@ -6,6 +6,7 @@ from itertools import islice
 
 from veille.clean.boilerplate import remove_known
 from veille.engines.local import LocalEngine
+from veille.limits import DEFAULT_BATCH
 from veille.pipeline import process_page, site_of
 from veille.records import Article, Page, Reject
 from veille.sources import SourceOptions, read_pages
@@ -13,7 +14,6 @@ from veille.store.writer import IngestReport, StoreWriter
 
 __all__ = ["IngestReport", "ingest"]
 
-DEFAULT_BATCH = 64  # pages per transaction: small enough that a kill loses little, large enough to amortise commits
 
 
 def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), *,

@@ -49,6 +49,8 @@ def _paragraphs_in_other_languages(article: Article, language: str | None) -> di
         if len(paragraph) < MIN_PARAGRAPH_CHARS:
             continue
         code, score = detect_language(paragraph)
+        # 0.9: cld2 reliable and at least 90% of the paragraph in that language; below,
+        # a quoted name or a few foreign words would mark a paragraph as mixed.
         if code and code != language and score >= 0.9:
             found[index] = code
     return found

@@ -54,7 +54,7 @@ def _detect_and_decode(data: bytes) -> str:
     latin = _try_decode(data, "cp1252")
     if latin is not None and _is_mostly_ascii_letters(latin):
         return latin
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    best = charset_normalizer.from_bytes(data[:200_000]).best()  # 200 KB: enough to decide, bounded cost
     if best is None or best.encoding is None:
         raise Undecodable("no character set reads these bytes as text")
     return data.decode(best.encoding, errors="replace")

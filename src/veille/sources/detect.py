@@ -23,6 +23,8 @@ def sniff(head: bytes) -> str:
         return "binary"
     if body.lstrip().startswith(b"{") and _first_line_is_json_object(body):
         return "jsonl"
+    # Three block tags: an HTML fragment without <html> (a saved snippet) still has several;
+    # a text dump that mentions one tag in passing does not.
     if _HTML_START.match(body) or len(_HTML_ANYWHERE.findall(body[:65536])) >= 3:
         return "html"
     return "text"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # 50 MB: larger than any real news page, small enough for RAM
+from veille.limits import DEFAULT_MAX_BYTES
 
 
 @dataclass(slots=True, frozen=True)

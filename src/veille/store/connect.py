@@ -7,9 +7,9 @@ import re
 import duckdb
 
 from veille.errors import StoreError, StoreLockedError
+from veille.limits import DEFAULT_DB
 from veille.store.schema import SCHEMA_VERSION, current_version, migrate
 
-DEFAULT_DB = "veille.duckdb"
 _LOCK_PID = re.compile(r"PID (\d+)")
 
 
