@@ -18,6 +18,7 @@ from veille.clean.boilerplate import normalize_line
 from veille.clean.lines import (
     Lexicon,
     ends_sentence,
+    find_wire_credit,
     has_letters,
     is_ellipsis_cut,
     is_name,
@@ -28,7 +29,6 @@ from veille.clean.lines import (
     parse_byline,
     parse_credit,
     parse_date,
-    parse_dateline,
     parse_update,
 )
 from veille.records import Article, Removed
@@ -233,7 +233,7 @@ def lift_line(article: Article, lines: list[str], i: int, lexicon: Lexicon, lang
         if name := parse_byline(line, lexicon):
             article.byline = name
             return {i}
-        if letters_key(line) in lexicon.byline_prefixes and i + 1 < len(lines) and is_name(lines[i + 1]):
+        if letters_key(line) in lexicon.byline_prefixes and i + 1 < len(lines) and is_name(lines[i + 1], lexicon):
             article.byline = lines[i + 1]
             return {i, i + 1}
     return set()
@@ -307,10 +307,7 @@ def find_wire_source(lines: list[str], reasons: list[str | None], kept: set[int]
                      lexicon: Lexicon) -> str | None:
     """Return the wire agency credited next to the body, or named in its dateline."""
     first, last = min(kept | lifted | {core[0]}), core[1] + META_REACH
-    for i in range(max(0, first), min(len(lines), last + 1)):
-        if reasons[i] in CREDIT_LABELS and (agency := parse_credit(lines[i], lexicon)):
-            return agency
-    for i in sorted(kept)[:2]:  # the dateline opens the first paragraph, maybe after a standfirst
-        if agency := parse_dateline(lines[i], lexicon):
-            return agency
-    return None
+    credits = [(i, lines[i]) for i in range(max(0, first), min(len(lines), last + 1)) if reasons[i] in CREDIT_LABELS]
+    # The dateline opens the first paragraph, maybe after a standfirst.
+    openers = [lines[i] for i in sorted(kept)[:2]]
+    return find_wire_credit(credits, openers, lexicon)[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,6 +80,9 @@ class Lexicon:
     agencies: dict[str, str]
     agency_words: frozenset[str]
     joiners: frozenset[str]
+    name_joiners: frozenset[str]
+    ordinals: tuple[str, ...]
+    month_links: tuple[str, ...]
 
     def is_caption(self, line: str) -> bool:
         """Tell whether a line credits a photo ("Roman Prymula, photo: Archives ...")."""
@@ -136,6 +140,10 @@ def load_lexicon() -> Lexicon:
         agency_words=frozenset(w for spellings in wire["agencies"].values() for s in spellings
                                for w in letters_key(s).split()),
         joiners=frozenset(_keys(wire["credit"]["joiners"])),
+        # Casefolded, not letters_key: "&" has no letters.
+        name_joiners=frozenset(w.casefold() for lang in langs for w in lang["byline"].get("name_joiners", [])),
+        ordinals=tuple(sorted({o.casefold() for lang in langs for o in lang["dates"].get("ordinals", [])})),
+        month_links=tuple(sorted({w.casefold() for lang in langs for w in lang["dates"].get("month_links", [])})),
     )
 
 
@@ -195,11 +203,27 @@ def parse_dateline(paragraph: str, lexicon: Lexicon) -> str | None:
     return _agency_list(letters_key(head[opening + 1:closing]).split(), lexicon)
 
 
+def find_wire_credit(candidates: Iterable[tuple[int, str]], openers: Iterable[str],
+                     lexicon: Lexicon) -> tuple[str | None, int | None]:
+    """Return the agency of the first credit line among candidates and its index, else a dateline's agency.
+
+    ``candidates`` are (index, line) pairs in the order to try; ``openers`` are the first
+    paragraphs, whose dateline names the agency when no credit line does (index None).
+    """
+    for index, line in candidates:
+        if agency := parse_credit(line, lexicon):
+            return agency, index
+    for paragraph in openers:
+        if agency := parse_dateline(paragraph, lexicon):
+            return agency, None
+    return None, None
+
+
 # -- bylines ---------------------------------------------------------------------------
 
-def is_name(text: str) -> bool:
+def is_name(text: str, lexicon: Lexicon) -> bool:
     """Tell whether a short text looks like a person's name or a list of names."""
-    words = [w for w in text.replace(",", " ").split() if w.casefold() not in {"and", "et", "&", "de", "van", "von"}]
+    words = [w for w in text.replace(",", " ").split() if w.casefold() not in lexicon.name_joiners]
     if not 1 <= len(words) <= _MAX_NAME_WORDS or ends_sentence(text) and not text.endswith("."):
         return False
     capitals = sum(w[:1].isupper() for w in words)
@@ -216,7 +240,7 @@ def is_staff_credit(text: str, lexicon: Lexicon) -> bool:
                 return True
             # A place after the credit keeps its capitals in the text: "... à Bamako".
             place = text.split()[-(len(words) - size - 1):] if len(words) - size > 1 else []
-            return words[size] in lexicon.place_words and bool(place) and is_name(" ".join(place))
+            return words[size] in lexicon.place_words and bool(place) and is_name(" ".join(place), lexicon)
     return False
 
 
@@ -226,7 +250,7 @@ def parse_byline(line: str, lexicon: Lexicon) -> str | None:
     for size in (3, 2, 1):  # byline prefixes have at most three words ("reporting by")
         if len(words) > size and letters_key(" ".join(words[:size])) in lexicon.byline_prefixes:
             name = " ".join(words[size:]).strip(" :,-–—")
-            return name if is_name(name) or is_staff_credit(name, lexicon) else None
+            return name if is_name(name, lexicon) or is_staff_credit(name, lexicon) else None
     stripped = line.strip(" :,-–—")
     return stripped if line.count(" ") < _MAX_NAME_WORDS and is_staff_credit(stripped, lexicon) else None
 
@@ -235,17 +259,25 @@ def parse_byline(line: str, lexicon: Lexicon) -> str | None:
 
 @cache
 def _date_patterns() -> tuple[re.Pattern[str], ...]:
-    """Compile the date patterns once; month names come from the lexicons."""
+    """Compile the date patterns once; month names, ordinal suffixes and links come from the lexicons."""
     lexicon = load_lexicon()
-    months = "|".join(sorted(map(re.escape, lexicon.months), key=len, reverse=True))
+    months = _alternation(lexicon.months)
+    ordinals = _alternation(lexicon.ordinals)
+    # An optional word between the day and the month ("month_links" in the lexicons).
+    links = f"(?:(?:{_alternation(lexicon.month_links)}) )?" if lexicon.month_links else ""
     updates = "|".join(r"\W+".join(map(re.escape, p.split())) for p in lexicon.updated_prefixes)
     return (
         re.compile(rf"(?<!\w)(?:{updates})(?!\w)", re.I),
         re.compile(r"(?<![\w])(\d{4})-(\d{2})-(\d{2})(?!\d)"),
-        re.compile(rf"(?<![\w])(\d{{1,2}})(?:er|st|nd|rd|th)?\.? (?:de )?({months})\.?,? (\d{{4}})(?!\d)", re.I),
-        re.compile(rf"(?<![\w])({months})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})(?!\d)", re.I),
+        re.compile(rf"(?<![\w])(\d{{1,2}})(?:{ordinals})?\.? {links}({months})\.?,? (\d{{4}})(?!\d)", re.I),
+        re.compile(rf"(?<![\w])({months})\.? (\d{{1,2}})(?:{ordinals})?,? (\d{{4}})(?!\d)", re.I),
         re.compile(r"(?<![\w])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)"),
     )
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Return a regex alternation of words, longest first so that "sept" wins over "sep"."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
 def _make_date(year: str, month: int, day: str) -> str | None:
