@@ -1,4 +1,8 @@
-"""The plain-text dump cleaner: the seed page, hand-written dumps, invariants and regressions."""
+"""The plain-text dump cleaner: the seed page, hand-written dumps, invariants and regressions.
+
+Most tests call ``clean_dump`` with the page's language as the hint; the ``process_page``
+tests run the same dumps as production does, with the language detected on the page text.
+"""
 from __future__ import annotations
 
 import json
@@ -12,6 +16,8 @@ from hypothesis import strategies as st
 from veille.clean.boilerplate import normalize_line
 from veille.clean.dump import clean_dump
 from veille.clean.lines import load_lexicon, parse_byline, parse_credit, parse_date, parse_dateline
+from veille.pipeline import process_page
+from veille.records import Article, Page
 
 DATA = Path(__file__).parent.parent / "data"
 SEED = DATA / "seed" / "lorient-haftar-moscou.txt"
@@ -23,6 +29,13 @@ SNAKE_CASE = re.compile(r"^[a-z]+(_[a-z]+)*$")
 def input_lines(text: str) -> set[str]:
     """Return the input lines as the cleaner may emit them: whitespace stripped and collapsed."""
     return {" ".join(line.split()) for line in text.splitlines()}
+
+
+def run_pipeline(text: str) -> Article:
+    """Return the article process_page makes of a dump given as UTF-8 bytes, with no URL to date it."""
+    article = process_page(Page(source="test-dump", content=text.encode("utf-8"), format="dump"))
+    assert isinstance(article, Article), article
+    return article
 
 
 def accounted(article) -> list[str]:
@@ -140,6 +153,19 @@ def test_french_dump_must_not_contain(french, snippet):
     assert snippet not in french.text
 
 
+@pytest.mark.parametrize(("path", "language", "title", "published"), [
+    (SEED, "fr", EXPECTED["title"], None),
+    (DUMPS / "en-harbour-bridge.txt", "en", "Harbour town votes to rebuild its old bridge", "2019-11-20"),
+    (DUMPS / "fr-marche-couvert.txt", "fr", "Le marché couvert de Pontivy rouvrira au printemps", "2016-11-29"),
+], ids=["seed", "english", "french"])
+def test_hand_written_dump_through_the_pipeline_gives_its_title_and_date(path, language, title, published):
+    text = path.read_text(encoding="utf-8")
+    article = run_pipeline(text)
+    assert (article.language, article.title, article.published) == (language, title, published)
+    assert article.published_from == ("text" if published else None)
+    assert article.paragraphs == clean_dump(text, language_hint=language).paragraphs
+
+
 # -- known boilerplate ---------------------------------------------------------------------
 
 def test_known_boilerplate_lines_are_removed_as_site_boilerplate():
@@ -170,6 +196,9 @@ def test_known_boilerplate_is_matched_after_normalisation():
     ("Le 17/02/2020", "fr", "2020-02-17"),
     ("Publié le 29 novembre 2016 à 10h00", "fr", "2016-11-29"),
     ("1er mars 2020", "fr", "2020-03-01"),
+    ("Le 3 de mars 2020", "fr", "2020-03-03"),
+    ("November 20th, 2019", "en", "2019-11-20"),
+    ("22nd Nov 2026", "en", "2026-11-22"),
     ("November 20, 2019", "en", "2019-11-20"),
     ("Nov. 19, 2019 8:03 am ET", "en", "2019-11-19"),
     ("11/19/2019", "en", "2019-11-19"),
@@ -200,7 +229,8 @@ def test_parse_credit(line, expected):
 
 @pytest.mark.parametrize(("line", "expected"), [
     ("Par Kab Niang", "Kab Niang"), ("By Sarah E. Needleman", "Sarah E. Needleman"),
-    ("By Jane Hollis and Tom Reed", "Jane Hollis and Tom Reed"), ("De notre correspondant", "notre correspondant"),
+    ("By Jane Hollis and Tom Reed", "Jane Hollis and Tom Reed"),
+    ("Par Marie de Rivière et Paul Roux", "Marie de Rivière et Paul Roux"), ("De notre correspondant", "notre correspondant"),
     ("Par la rédaction", "la rédaction"), ("By Staff", "Staff"), ("La rédaction avec AFP", "La rédaction avec AFP"),
     ("De notre correspondant à Bamako", "notre correspondant à Bamako"), ("Staff and agencies", "Staff and agencies"),
     ("By the end of the year, prices rose.", None), ("La rédaction a choisi ce livre.", None),
@@ -224,6 +254,28 @@ BODY = [
     "The final vote is expected next week, after the public consultation closes on Friday evening and the "
     "port authority has answered the written questions sent in by residents.",
 ]
+
+
+FRENCH_BODY = [
+    "Le conseil municipal s'est réuni lundi soir pour examiner le budget de l'année prochaine, les projets "
+    "du port et les réparations dont le vieux quai a besoin depuis les tempêtes de l'hiver dernier.",
+    "Les élus sont convenus que les travaux devraient commencer avant l'été, quand le trafic est au plus bas, "
+    "et que les pêcheurs devraient garder l'accès aux mouillages du nord pendant toute la durée du chantier.",
+    "Le vote définitif est attendu la semaine prochaine, après la clôture de la consultation publique vendredi "
+    "soir et les réponses de l'autorité portuaire aux questions écrites envoyées par les habitants.",
+]
+
+
+def test_numeric_date_of_an_english_dump_reads_month_first_through_the_pipeline():
+    article = run_pipeline("\n".join(["Budget talks open at the port", "Published 11/03/2026", *BODY]))
+    assert article.language == "en"
+    assert (article.published, article.published_from) == ("2026-11-03", "text")
+
+
+def test_numeric_date_of_a_french_dump_reads_day_first_through_the_pipeline():
+    article = run_pipeline("\n".join(["Le budget du port en discussion", "Publié le 11/03/2026", *FRENCH_BODY]))
+    assert article.language == "fr"
+    assert (article.published, article.published_from) == ("2026-03-11", "text")
 
 
 def test_comment_section_after_body_is_not_kept():
