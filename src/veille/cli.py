@@ -136,11 +136,11 @@ def stats(
 
     with open_store(db, read_only=True) as con:
         counts = queries.stats(con)
+        if as_json:
+            print(json.dumps(counts, ensure_ascii=False))
+            return
         samples = queries.example_articles(con, examples) if examples else []
         latest_rejects = queries.rejects(con, 10)
-    if as_json:
-        print(json.dumps(counts, ensure_ascii=False))
-        return
     console = Console()
     display.print_stats(console, counts, latest_rejects, db)
     for sample in samples:

@@ -7,11 +7,10 @@ import sys
 import duckdb
 
 from veille.errors import UsageError
+from veille.store.queries import ARTICLE_COLUMNS
 
 QUERIES = {
-    "articles": "SELECT id, source, url, site, section, title, byline, published, published_from, language, "
-                "language_score, wire_source, canonical_url, format, paragraphs, text, removed "
-                "FROM articles ORDER BY ingested_at, id",
+    "articles": f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY ingested_at, id",
     "rejects": "SELECT page_id AS id, source, site, reason, error, rejected_at FROM rejects ORDER BY rejected_at, key",
 }
 FORMATS = {"jsonl": "FORMAT json", "parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true"}
