@@ -7,7 +7,7 @@ import re
 import duckdb
 
 from veille.errors import StoreError, StoreLockedError
-from veille.limits import DEFAULT_DB
+from veille.limits import DEFAULT_DB, WRITER_MEMORY
 from veille.store.schema import SCHEMA_VERSION, current_version, migrate
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -23,11 +23,21 @@ def open_store(path: str = DEFAULT_DB, *, read_only: bool = False) -> duckdb.Duc
         raise _explain(error, path) from error
     except duckdb.Error as error:
         raise StoreError(f"{path} cannot be opened as a veille store: {error}") from error
+    # DuckDB draws a progress bar on stdout for long statements: it would corrupt our output.
+    con.execute("SET enable_progress_bar = false")
     if read_only:
         _check_version(con, path)
     else:
+        _set_memory_limit(con, WRITER_MEMORY)
         migrate(con)
     return con
+
+
+def _set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Bound DuckDB's memory for this connection, or say what is wrong with the setting."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit.strip(), re.I):
+        raise StoreError(f"VEILLE_DUCKDB_MEMORY={limit!r} is not a size such as 256MB or 2GB")
+    con.execute(f"SET memory_limit = '{limit.strip()}'")
 
 
 def _explain(error: duckdb.IOException, path: str) -> StoreError:
