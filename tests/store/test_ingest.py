@@ -180,3 +180,14 @@ def test_rejects_read_from_the_input_are_kept_apart_and_counted_once(tmp_path, d
     feed.write_text("{broken two\n", encoding="utf-8")   # same source and reason, another line
     assert ingest([str(feed)], db, workers=1).rejects == 1
     assert counts(db)["rejects"] == 2
+
+
+def test_a_bad_memory_setting_is_named():
+    from veille.errors import StoreError
+    from veille.store.connect import _set_memory_limit
+
+    with duckdb.connect() as con:
+        _set_memory_limit(con, "512MB")
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0].startswith("488")
+        with pytest.raises(StoreError, match="VEILLE_DUCKDB_MEMORY"):
+            _set_memory_limit(con, "lots")
