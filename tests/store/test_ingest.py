@@ -191,3 +191,12 @@ def test_a_bad_memory_setting_is_named():
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0].startswith("488")
         with pytest.raises(StoreError, match="VEILLE_DUCKDB_MEMORY"):
             _set_memory_limit(con, "lots")
+
+
+def test_the_raw_page_is_kept_and_comes_back_byte_for_byte(db):
+    import gzip as gz
+
+    ingest([str(SEED)], db, workers=1)
+    with duckdb.connect(db, read_only=True) as con:
+        packed, size = con.execute("SELECT content_gzip, size FROM pages").fetchone()
+    assert gz.decompress(packed) == SEED.read_bytes() and size == len(SEED.read_bytes())

@@ -5,6 +5,7 @@ atomic per batch (a kill loses at most the batch in flight, never a committed on
 """
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import sys
@@ -168,9 +169,11 @@ class StoreWriter:
 def _page_row(page: Page, result: Article | Reject) -> tuple:
     """Return the pages row of a page."""
     content = page.content if isinstance(page.content, bytes) else page.content.encode("utf-8", "surrogatepass")
+    # Level 1: a third of level 6's time for nearly all of its gain on HTML.
+    packed = gzip.compress(content, compresslevel=1, mtime=0)
     status = "article" if isinstance(result, Article) else "rejected"
     return (page.id, page.source, page.format, page.url, page.site or getattr(result, "site", None),
-            page.fetched, len(content), content, status, _now())
+            page.fetched, len(content), packed, status, _now())
 
 
 def _article_row(article: Article) -> tuple:
