@@ -41,13 +41,16 @@ def _prepared_batches(items: Iterable[Page | Reject], writer: StoreWriter, size:
         batch = [item for item in chunk if not (isinstance(item, Page) and item.id in stored)]
         report.skipped += len(chunk) - len(batch)
         for page in batch:
-            if isinstance(page, Page) and page.format == "dump":  # the dump cleaner reads them as a feature
+            # Workers drop the lines learned for the page's site before annotating (the dump
+            # cleaner also reads them as a feature); a site found only inside the page is
+            # handled when the article comes back (_without_known_lines).
+            if isinstance(page, Page) and page.format != "article":
                 page.meta["boilerplate"] = writer.learned_boilerplate(page.site or site_of(page.url))
         yield batch
 
 
 def _without_known_lines(result: Article | Reject, writer: StoreWriter) -> Article | Reject:
-    """Drop the paragraphs learned as the article's site boilerplate (its site is known only now)."""
+    """Drop the paragraphs learned as the article's site boilerplate (its site may be known only now)."""
     if isinstance(result, Article) and result.format != "article":
         remove_known(result, writer.learned_boilerplate(result.site))
     return result

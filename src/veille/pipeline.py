@@ -17,11 +17,12 @@ from veille.clean.encoding import Undecodable, decode_bytes, repair_text
 from veille.clean.html import clean_html
 from veille.clean.wire import lift_wire_credit
 from veille.language import add_language, detect_language
+from veille.nlp.annotate import annotate
 from veille.records import Article, Page, Reject
 
 Stage = Callable[[Article], Article]
 
-STAGES: list[Stage] = [add_language]
+STAGES: list[Stage] = [add_language, annotate]
 
 # 50 words: the shortest gold article of the dev benchmark has 69; error pages, indexes
 # and menus that an extractor mistakes for text have fewer (a "page not found" with its
@@ -79,7 +80,8 @@ def _run_cleaner(page: Page, text: str) -> tuple[Article, list[str]]:
     if page.format == "html":
         # Repair the extracted text, not the whole page: ftfy on full HTML costs more than trafilatura.
         article = lift_wire_credit(_repaired(clean_html(text, url=page.url)))
-        return article, article.paragraphs
+        lines = article.paragraphs
+        return boilerplate.remove_known(article, page.meta.get("boilerplate", frozenset())), lines
     text = repair_text(text)
     lines = text.splitlines()
     if page.format == "article":

@@ -46,6 +46,80 @@ class Removed:
 
 
 @dataclass(slots=True)
+class Span:
+    """A stretch of an article's text: character offsets into ``Article.text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Mention:
+    """One mention of an entity: a name, a role noun ("le ministre") or a pronoun ("il")."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "name"  # name | role | pronoun
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person, organisation, place or other named thing, with its mentions in one article."""
+
+    id: str
+    name: str  # the fullest form the article uses ("Khalifa Haftar", not "Haftar")
+    type: str  # PER | ORG | LOC | MISC
+    roles: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)  # e.g. {"country": "Libye"} from "libyen"
+
+
+@dataclass(slots=True)
+class Quote:
+    """Something someone said, direct (in quote marks) or indirect (after a reporting verb)."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    kind: str  # direct | indirect | mixed
+    speaker: str | None = None
+    speaker_entity: str | None = None
+    cue: str | None = None  # the reporting words: "a déclaré", "said", "selon"
+    via: str | None = None  # the channel it came through: "Tass", "Reuters"
+    speaker_span: Span | None = None
+
+
+@dataclass(slots=True)
+class DateRef:
+    """A date expression and the date it stands for, resolved against the publication date."""
+
+    text: str
+    start: int
+    end: int
+    resolved: str | None  # ISO date, year-month or year; None when it cannot be resolved
+    granularity: str | None  # day | month | year
+
+
+@dataclass(slots=True)
+class Event:
+    """One happening stated in one sentence: who did what to whom, where and when."""
+
+    type: str
+    actor: str | None
+    target: str | None
+    evidence: Span
+    actor_entity: str | None = None
+    target_entity: str | None = None
+    place: str | None = None
+    date: str | None = None
+    negated: bool = False
+    reported_by: str | None = None
+
+
+@dataclass(slots=True)
 class Article:
     """The clean article taken from one page, with its metadata and annotations."""
 
@@ -65,10 +139,10 @@ class Article:
     format: str = ""
     paragraphs: list[str] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    quotes: list[dict[str, Any]] = field(default_factory=list)
-    dates: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from veille.records import Article, Removed
+from veille.nlp.offsets import cut_text
+from veille.records import PARAGRAPH_SEPARATOR, Article, Removed
 
 _SPACES = re.compile(r"\s+")
 MAX_LINE_CHARS = 200   # boilerplate is menus, buttons, footers and credits; longer lines are prose
@@ -34,11 +35,14 @@ def remove_known(article: Article, known: frozenset[str]) -> Article:
     """Move the paragraphs that are the site's learned boilerplate into removed."""
     if not known:
         return article
-    kept = []
+    kept, cuts, start = [], [], 0
     for paragraph in article.paragraphs:
         if normalize_line(paragraph) in known:
             article.removed.append(Removed(paragraph, "site_boilerplate"))
+            cuts.append((start, start + len(paragraph) + len(PARAGRAPH_SEPARATOR)))
         else:
             kept.append(paragraph)
+        start += len(paragraph) + len(PARAGRAPH_SEPARATOR)
     article.paragraphs = kept
+    cut_text(article, cuts)  # annotated already (site known only from the page): keep offsets right
     return article

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-PRELOAD = ["veille.pipeline"]
+# The server workers fork from imports the pipeline and loads the models once for all of them.
+PRELOAD = ["veille.pipeline", "veille.nlp.preload"]
 WATCH_SECONDS = 1.0  # how soon an orphaned worker notices its driver is gone
 T = TypeVar("T")
 R = TypeVar("R")

@@ -60,7 +60,48 @@ def _article_dict(con: duckdb.DuckDBPyConnection, row: tuple) -> dict[str, Any]:
     data = dict(zip(names, row))
     data["removed"] = json.loads(data["removed"] or "[]")
     data["meta"] = json.loads(data["meta"] or "{}")
-    for key, table in (("entities", "entities"), ("quotes", "quotes"), ("dates", "dates"), ("events", "events")):
-        data[key] = [json.loads(value) for (value,) in
-                     con.execute(f"SELECT data FROM {table} WHERE article_id = ?", [data["id"]]).fetchall()]
+    data.update(annotations(con, data["id"]))
     return data
+
+
+def annotations(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Return an article's entities, quotes, dates and events as in the extract contract."""
+    return {"entities": _entities(con, article_id), "quotes": _rows(con, QUOTES_SQL, article_id),
+            "dates": _rows(con, DATES_SQL, article_id),
+            "events": [_event(row) for row in _rows(con, EVENTS_SQL, article_id)]}
+
+
+QUOTES_SQL = """SELECT quote_id AS id, text, start, "end", kind, speaker, speaker_entity, cue, via,
+                       speaker_start, speaker_end FROM quotes WHERE article_id = ? ORDER BY start"""
+DATES_SQL = """SELECT text, start, "end", resolved, granularity FROM dates WHERE article_id = ? ORDER BY start"""
+EVENTS_SQL = """SELECT event_id AS id, type, actor, actor_entity, target, target_entity, place, date,
+                       evidence_start, evidence_end, evidence_text, negated, reported_by
+                FROM events WHERE article_id = ? ORDER BY evidence_start, type"""
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[dict[str, Any]]:
+    """Return a query's rows as dicts keyed by column name."""
+    cursor = con.execute(sql, list(params))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _entities(con: duckdb.DuckDBPyConnection, article_id: str) -> list[dict[str, Any]]:
+    """Return an article's entities, each with its mentions."""
+    entities = _rows(con, """SELECT entity_id AS id, name, type, roles, attributes FROM entities
+                             WHERE article_id = ? ORDER BY name""", article_id)
+    mentions: dict[str, list] = {}
+    for row in _rows(con, """SELECT entity_id, start, "end", text, kind FROM mentions WHERE article_id = ?
+                             ORDER BY start""", article_id):
+        mentions.setdefault(row.pop("entity_id"), []).append(row)
+    for entity in entities:
+        entity["attributes"] = json.loads(entity["attributes"] or "{}")
+        entity["mentions"] = mentions.get(entity["id"], [])
+    return entities
+
+
+def _event(row: dict[str, Any]) -> dict[str, Any]:
+    """Fold an events row's evidence columns into the contract's evidence object."""
+    row["evidence"] = {"start": row.pop("evidence_start"), "end": row.pop("evidence_end"),
+                       "text": row.pop("evidence_text")}
+    return row

@@ -38,6 +38,31 @@ MIGRATIONS: list[str] = [
     FROM site_lines l JOIN site_pages p USING (site)
     WHERE l.pages >= 3 AND l.pages >= 0.5 * p.pages;
     """,
+    # The annotations, one row per thing, each with offsets into its article's text.
+    # Replaces the placeholder tables of migration 1, which nothing had written to. No keys:
+    # a batch writes an article's annotations with the article, so the article's key
+    # already makes them unique, and an index per table would cost memory for nothing.
+    """
+    DROP TABLE entities; DROP TABLE quotes; DROP TABLE dates; DROP TABLE events;
+    CREATE TABLE entities (
+        article_id VARCHAR, entity_id VARCHAR, name VARCHAR, type VARCHAR, roles VARCHAR[],
+        attributes JSON, mention_count INTEGER);
+    CREATE TABLE mentions (
+        article_id VARCHAR, entity_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR,
+        kind VARCHAR);
+    CREATE TABLE quotes (
+        article_id VARCHAR, quote_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR,
+        kind VARCHAR, speaker VARCHAR, speaker_entity VARCHAR, cue VARCHAR, via VARCHAR,
+        speaker_start INTEGER, speaker_end INTEGER);
+    CREATE TABLE dates (
+        article_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, resolved VARCHAR,
+        granularity VARCHAR);
+    CREATE TABLE events (
+        article_id VARCHAR, event_id VARCHAR, type VARCHAR, actor VARCHAR, actor_entity VARCHAR,
+        target VARCHAR, target_entity VARCHAR, place VARCHAR, date VARCHAR,
+        evidence_start INTEGER, evidence_end INTEGER, evidence_text VARCHAR,
+        negated BOOLEAN, reported_by VARCHAR);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

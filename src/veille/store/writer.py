@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from veille.errors import StoreError
-from veille.records import Article, Page, Reject, content_id, public_meta
+from veille.records import Article, Event, Page, Reject, content_id, public_meta
 from veille.store.connect import open_store
 
 ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than executemany
@@ -110,6 +110,7 @@ class StoreWriter:
         rejects = [result for _, result in fresh if isinstance(result, Reject)]
         self._insert("articles", [_article_row(article) for article in articles])
         self._insert("rejects", [_reject_row(reject) for reject in rejects])
+        self._insert_annotations(articles)
         self._count_site_lines(articles)
         report.pages, report.articles, report.rejects = len(pages), len(articles), len(rejects)
         report.reasons.update(reject.reason for reject in rejects)
@@ -128,6 +129,11 @@ class StoreWriter:
             stored.add(key)
             fresh.append((page, result))
         return fresh
+
+    def _insert_annotations(self, articles: list[Article]) -> None:
+        """Insert the entities, mentions, quotes, dates and events of new articles."""
+        for table, rows in annotation_rows(articles).items():
+            self._insert(table, rows)
 
     def _count_site_lines(self, articles: list[Article]) -> None:
         """Add each new page's distinct short lines to its site's counts, for boilerplate learning."""
@@ -185,6 +191,34 @@ def _article_row(article: Article) -> tuple:
             article.language_score, article.wire_source, article.canonical_url, article.format,
             article.paragraphs, article.text, json.dumps(removed, ensure_ascii=False),
             json.dumps(meta, ensure_ascii=False, default=str), _now())
+
+
+def annotation_rows(articles: list[Article]) -> dict[str, list[tuple]]:
+    """Return the rows of each annotation table for some articles."""
+    rows: dict[str, list[tuple]] = {name: [] for name in ("entities", "mentions", "quotes", "dates", "events")}
+    for article in articles:
+        for entity in article.entities:
+            rows["entities"].append((article.id, entity.id, entity.name, entity.type, entity.roles,
+                                     json.dumps(entity.attributes, ensure_ascii=False), len(entity.mentions)))
+            rows["mentions"].extend((article.id, entity.id, m.start, m.end, m.text, m.kind) for m in entity.mentions)
+        for quote in article.quotes:
+            speaker = quote.speaker_span
+            rows["quotes"].append((article.id, quote.id, quote.start, quote.end, quote.text, quote.kind,
+                                   quote.speaker, quote.speaker_entity, quote.cue, quote.via,
+                                   speaker.start if speaker else None, speaker.end if speaker else None))
+        rows["dates"].extend((article.id, d.start, d.end, d.text, d.resolved, d.granularity) for d in article.dates)
+        for event in article.events:
+            rows["events"].append((article.id, event_id(article.id, event), event.type, event.actor,
+                                   event.actor_entity, event.target, event.target_entity, event.place,
+                                   event.date, event.evidence.start, event.evidence.end, event.evidence.text,
+                                   event.negated, event.reported_by))
+    return rows
+
+
+def event_id(article_id: str, event: Event) -> str:
+    """Return the stable id of an event within its article."""
+    return content_id(f"{article_id}\x00{event.type}\x00{event.actor_entity or event.actor}\x00"
+                      f"{event.target_entity or event.target}\x00{event.evidence.start}")
 
 
 def reject_key(reject: Reject) -> str:

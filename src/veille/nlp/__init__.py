@@ -1,0 +1,1 @@
+"""The annotate stage: entities, roles, quotes and dates, per language (see annotate.py)."""

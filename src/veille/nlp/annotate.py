@@ -1,0 +1,34 @@
+"""The annotate stage: parse an article once, then find its entities, quotes and dates.
+
+The article's ``meta["annotations"]`` says which model annotated it, or why none did
+(a language without a model still gets its dates and quotes by rule).
+"""
+from __future__ import annotations
+
+from veille.nlp import dates, entities, quotes
+from veille.nlp.models import load_model, model_name, model_problem
+from veille.nlp.parse import Parsed, parse
+from veille.records import Article
+
+
+def annotate(article: Article) -> Article:
+    """Add entities, roles, quotes and dates to an article, with offsets into its text."""
+    parsed = parse_article(article)
+    article.entities = entities.find_entities(parsed)
+    article.quotes = quotes.find_quotes(parsed, article.entities)
+    article.dates = dates.find_dates(parsed)
+    article.meta["annotations"] = _provenance(parsed)
+    return article
+
+
+def parse_article(article: Article) -> Parsed:
+    """Parse an article's paragraphs with its language's model (if there is one)."""
+    nlp = load_model(article.language)
+    return parse(article.paragraphs, article.language, article.published, nlp, model_name(article.language))
+
+
+def _provenance(parsed: Parsed) -> dict[str, str | None]:
+    """Say what annotated the article: the model, or why there was none."""
+    if parsed.has_model:
+        return {"model": parsed.model}
+    return {"model": None, "note": f"{model_problem(parsed.language)}: dates and quotes by rule only, no entities"}

@@ -1,0 +1,90 @@
+"""The parse an article's annotators share: one spaCy doc per paragraph, placed in the text.
+
+Paragraphs are parsed one by one: the models join a line that ends a paragraph to the
+next one's first sentence ("... Tass.\\nÀ son arrivée"), and a paragraph is never part
+of another's sentence. Offsets of tokens inside a paragraph's doc are shifted by the
+paragraph's start to give offsets into ``Article.text``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from veille.records import PARAGRAPH_SEPARATOR
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One paragraph of the article: where it starts in the text, and its parse (None without a model)."""
+
+    start: int
+    text: str
+    doc: Any | None = None
+
+    @property
+    def end(self) -> int:
+        """Return the offset just past the paragraph in the article's text."""
+        return self.start + len(self.text)
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence: its offsets in the article's text and its spaCy span (None without a model)."""
+
+    start: int
+    end: int
+    text: str
+    span: Any | None
+    paragraph: Paragraph
+
+
+@dataclass(slots=True)
+class Parsed:
+    """An article's text, language, publication date and per-paragraph parses."""
+
+    text: str
+    language: str | None
+    published: str | None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    model: str | None = None
+
+    @property
+    def has_model(self) -> bool:
+        """Return True when the paragraphs were parsed by a spaCy model."""
+        return self.model is not None
+
+    def sentences(self) -> Iterator[Sentence]:
+        """Yield every sentence of the article in order (whole paragraphs when there is no model)."""
+        for paragraph in self.paragraphs:
+            if paragraph.doc is None:
+                yield Sentence(paragraph.start, paragraph.end, paragraph.text, None, paragraph)
+                continue
+            for span in paragraph.doc.sents:
+                start = paragraph.start + span.start_char
+                yield Sentence(start, start + len(span.text), span.text, span, paragraph)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """Return the sentence holding a text offset."""
+        for sentence in self.sentences():
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+    def offset(self, token_or_span: Any, paragraph: Paragraph) -> tuple[int, int]:
+        """Return the (start, end) text offsets of a spaCy token or span of a paragraph's doc."""
+        if hasattr(token_or_span, "start_char"):
+            return paragraph.start + token_or_span.start_char, paragraph.start + token_or_span.end_char
+        return paragraph.start + token_or_span.idx, paragraph.start + token_or_span.idx + len(token_or_span)
+
+
+def parse(paragraphs: list[str], language: str | None, published: str | None, nlp: Any | None,
+          model: str | None = None) -> Parsed:
+    """Parse each paragraph with the language's model (if any) and place it in the article's text."""
+    parsed = Parsed(PARAGRAPH_SEPARATOR.join(paragraphs), language, published, model=model if nlp else None)
+    docs = nlp.pipe(paragraphs) if nlp is not None else (None for _ in paragraphs)
+    start = 0
+    for text, doc in zip(paragraphs, docs):
+        parsed.paragraphs.append(Paragraph(start, text, doc))
+        start += len(text) + len(PARAGRAPH_SEPARATOR)
+    return parsed
