@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from veille import limits
 from veille.clean import boilerplate
 from veille.clean.dump import clean_dump
 from veille.clean.encoding import Undecodable, decode_bytes, repair_text
@@ -33,7 +34,18 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d
 
 
 def process_page(page: Page) -> Article | Reject:
-    """Run the whole per-page pipeline on one page; never raises for a bad page."""
+    """Run the whole per-page pipeline on one page within its time budget; never raises for a bad page."""
+    seconds = limits.page_seconds()
+    try:
+        with limits.time_budget(seconds):
+            return _run_stages(page)
+    except limits.PageTimeout:
+        return _reject(page, "timeout", f"took longer than its time budget of {seconds:g} s "
+                                        f"({limits.PAGE_SECONDS_SETTING}); the run goes on")
+
+
+def _run_stages(page: Page) -> Article | Reject:
+    """Clean a page, then run each stage on its article; a failure becomes a Reject."""
     stage_name = "clean"
     try:
         result = clean_page(page)
