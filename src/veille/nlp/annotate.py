@@ -24,7 +24,8 @@ def annotate(article: Article) -> Article:
 def parse_article(article: Article) -> Parsed:
     """Parse an article's paragraphs with its language's model (if there is one)."""
     nlp = load_model(article.language)
-    return parse(article.paragraphs, article.language, article.published, nlp, model_name(article.language))
+    return parse(article.paragraphs, article.language, article.published, nlp, model_name(article.language),
+                 title=article.title)
 
 
 def _provenance(parsed: Parsed) -> dict[str, str | None]:

@@ -1,8 +1,24 @@
-"""Which entity a stretch of text refers to: a name, a role noun ("l'ancien général") or a pronoun ("il")."""
+"""Which entity a stretch of text refers to: a name, a role noun ("l'ancien général") or a pronoun ("il").
+
+References are linked only when the evidence is clear, else left alone:
+- a definite role noun ("l'ancien général", "the minister") goes to the one person named
+  earlier in the article with that role noun in a role or title (the article's title counts);
+- a subject pronoun ("il", "he") of a reporting verb goes to the person who was the last
+  speaker (the subject of a reporting verb) in the sentences just before.
+"""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from veille.nlp.parse import Parsed
-from veille.records import Entity
+from veille.nlp.roles import MAX_TITLE_TOKENS
+from veille.records import Entity, Mention
+
+if TYPE_CHECKING:
+    from veille.nlp.entities import Candidate, Words
+
+SPEAKER_LOOKBACK = 3  # sentences: a pronoun further from its speaker is left unresolved
+SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})
 
 
 def resolve_reference(parsed: Parsed, entities: list[Entity], start: int, end: int) -> Entity | None:
@@ -19,3 +35,91 @@ def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
             if overlap > best_overlap:
                 best, best_overlap = entity, overlap
     return best
+
+
+def link_references(parsed: Parsed, grouped: list[tuple[Entity, list[Candidate]]], words: Words) -> None:
+    """Add role-noun and pronoun mentions to the people they clearly refer to."""
+    people = [entity for entity, _ in grouped if entity.type == "PER"]
+    if not people:
+        return
+    titles = _title_nouns(parsed, people, words)
+    speakers: list[tuple[int, Entity]] = []  # (sentence number, speaker) in text order
+    for number, sentence in enumerate(parsed.sentences()):
+        for token in sentence.span:
+            if token.lower_ in words.role_nouns and token.pos_ == "NOUN":
+                _link_role_noun(parsed, sentence, token, people, titles, words)
+            elif token.lower_ in words.pronouns and token.dep_ in SUBJECT_DEPS:
+                _link_pronoun(parsed, sentence, token, number, speakers, people, words)
+        speakers.extend((number, person) for person in _speakers(parsed, sentence, people, words))
+
+
+def _title_nouns(parsed: Parsed, people: list[Entity], words: Words) -> dict[str, set[str]]:
+    """Return each person's role nouns, from its roles and from titles in the article's title."""
+    nouns = {p.id: {w.casefold() for role in p.roles for w in role.split() if w.casefold() in words.role_nouns}
+             for p in people}
+    if parsed.title_doc is not None:
+        for token in parsed.title_doc:
+            if token.lower_ in words.role_nouns:
+                person = _next_person_name(token, people)
+                if person is not None:
+                    nouns[person.id].add(token.lower_)
+    return nouns
+
+
+def _next_person_name(token, people: list[Entity]) -> Entity | None:
+    """Return the person whose name follows a title word in a headline ("Le général Haftar")."""
+    following = token.doc[token.i + 1:token.i + 4]
+    for person in people:
+        surname = person.name.split()[-1].casefold()
+        if any(t.text.casefold() == surname for t in following):
+            return person
+    return None
+
+
+def _link_role_noun(parsed, sentence, token, people, titles, words) -> None:
+    """Link "l'ancien général" to the one person named before with that title."""
+    determiner = [c for c in token.children if c.dep_ == "det" and c.lower_ in words.determiners]
+    if not determiner or _next_is_name(token):
+        return
+    start, _ = parsed.offset(determiner[0], sentence.paragraph)
+    _, end = parsed.offset(token, sentence.paragraph)
+    if entity_at(people, start, end) is not None:
+        return
+    named_before = [p for p in people if p.mentions and p.mentions[0].start < start and token.lower_ in titles[p.id]]
+    if len(named_before) == 1:
+        named_before[0].mentions.append(Mention(start, end, parsed.text[start:end], "role"))
+
+
+def _next_is_name(token) -> bool:
+    """Return True when a role noun is a title directly before a name ("le général Haftar")."""
+    doc = token.doc
+    for following in doc[token.i + 1:token.i + 1 + MAX_TITLE_TOKENS]:
+        if following.ent_type_ in ("PER", "PERSON"):
+            return True
+        if following.text == ",":  # only "le ministre de la Défense, Sergueï Choïgou"
+            return following.i + 1 < len(doc) and doc[following.i + 1].ent_type_ in ("PER", "PERSON")
+        if following.pos_ not in ("ADJ", "ADP", "DET", "NOUN", "PROPN", "PUNCT") or following.text in {".", ";"}:
+            return False
+    return False
+
+
+def _link_pronoun(parsed, sentence, token, number, speakers, people, words) -> None:
+    """Link a subject pronoun of a reporting verb to the last speaker just before."""
+    if token.head.lemma_.casefold() not in words.reporting:
+        return
+    recent = [person for at, person in speakers if number - at <= SPEAKER_LOOKBACK]
+    if recent:
+        start, end = parsed.offset(token, sentence.paragraph)
+        recent[-1].mentions.append(Mention(start, end, token.text, "pronoun"))
+
+
+def _speakers(parsed, sentence, people, words) -> list[Entity]:
+    """Return the people who are subjects of a reporting verb in a sentence."""
+    found = []
+    for token in sentence.span:
+        if token.dep_ in SUBJECT_DEPS and token.head.lemma_.casefold() in words.reporting:
+            start, end = parsed.offset(token, sentence.paragraph)
+            person = entity_at(people, start, end)
+            if person is not None and person not in found:
+                found.append(person)
+    return found

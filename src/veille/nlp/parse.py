@@ -48,6 +48,7 @@ class Parsed:
     published: str | None
     paragraphs: list[Paragraph] = field(default_factory=list)
     model: str | None = None
+    title_doc: Any | None = None  # the headline's parse: context (titles of people), no offsets
 
     @property
     def has_model(self) -> bool:
@@ -79,10 +80,14 @@ class Parsed:
 
 
 def parse(paragraphs: list[str], language: str | None, published: str | None, nlp: Any | None,
-          model: str | None = None) -> Parsed:
-    """Parse each paragraph with the language's model (if any) and place it in the article's text."""
+          model: str | None = None, title: str | None = None) -> Parsed:
+    """Parse each paragraph (and the title) with the language's model, placing paragraphs in the text."""
     parsed = Parsed(PARAGRAPH_SEPARATOR.join(paragraphs), language, published, model=model if nlp else None)
-    docs = nlp.pipe(paragraphs) if nlp is not None else (None for _ in paragraphs)
+    if nlp is None:
+        docs = [None] * len(paragraphs)
+    else:
+        docs = list(nlp.pipe([title or "", *paragraphs]))
+        parsed.title_doc, docs = (docs[0] if title else None), docs[1:]
     start = 0
     for text, doc in zip(paragraphs, docs):
         parsed.paragraphs.append(Paragraph(start, text, doc))
