@@ -21,6 +21,11 @@ DEFAULT_DB = "veille.duckdb"
 # docs/performance.md).
 DEFAULT_BATCH = 64
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # 50 MB: larger than any real news page, small enough for RAM
+# 100 times: of 257 real pages and archives (data/samples, the dev sets), the most compressible
+# inflates 8.3 times under gzip; a decompression bomb inflates about 1000 times. A stream is
+# judged only past 64 MB of output, so no small file is ever refused for its ratio.
+MAX_GZIP_RATIO = 100
+GZIP_FREE_BYTES = 64 * 1024 * 1024
 # DuckDB's memory limit for the store writer. Unset, DuckDB caches up to 80% of RAM and
 # an ingest's memory grows with the corpus (2.2 GB after 2 GB of pages); at 256MB it stays
 # under about 1 GB whatever the corpus size (docs/performance.md). VEILLE_DUCKDB_MEMORY sets it.

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
+from veille.limits import GZIP_FREE_BYTES, MAX_GZIP_RATIO
 from veille.sources.detect import is_gzip
 
 STDIN = "-"
@@ -18,6 +19,10 @@ PEEK_BYTES = 65536  # enough to tell WARC, JSON Lines, HTML and text apart
 
 class TooLarge(Exception):
     """A file or a decompressed stream is bigger than the limit."""
+
+
+class GzipBomb(TooLarge, OSError):
+    """A gzip stream inflates far more than real pages do (an OSError too: readers treat it as damage)."""
 
 
 def expand_paths(paths: list[str]) -> Iterator[str]:
@@ -51,11 +56,47 @@ def _walk(directory: str) -> Iterator[str]:
 def open_stream(path: str, closing: ExitStack) -> io.BufferedReader:
     """Open a file (or stdin) for buffered reading, gunzipping gzip content; closing closes every layer."""
     raw = sys.stdin.buffer if path == STDIN else closing.enter_context(open(path, "rb", buffering=0))
-    buffered = io.BufferedReader(raw, buffer_size=PEEK_BYTES)  # type: ignore[arg-type]
+    counted = _CountingReader(raw)
+    buffered = io.BufferedReader(counted, buffer_size=PEEK_BYTES)
     if is_gzip(buffered.peek(2)[:2]):
         gunzipped = closing.enter_context(gzip.GzipFile(fileobj=buffered))
-        return io.BufferedReader(gunzipped, buffer_size=PEEK_BYTES)  # type: ignore[arg-type]
+        guarded = _InflationGuard(gunzipped, counted)
+        return io.BufferedReader(guarded, buffer_size=PEEK_BYTES)
     return buffered
+
+
+class _CountingReader(io.RawIOBase):
+    """A raw stream that counts the bytes read through it."""
+
+    def __init__(self, raw):
+        self.raw, self.count = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[:len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class _InflationGuard(io.RawIOBase):
+    """A gunzipped stream that raises GzipBomb once it inflates past MAX_GZIP_RATIO times its input."""
+
+    def __init__(self, gunzipped: gzip.GzipFile, compressed: _CountingReader):
+        self.gunzipped, self.compressed, self.count = gunzipped, compressed, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        read = self.gunzipped.readinto(buffer)
+        self.count += read
+        if self.count > GZIP_FREE_BYTES and self.count > MAX_GZIP_RATIO * max(1, self.compressed.count):
+            raise GzipBomb(f"gzip stream inflates more than {MAX_GZIP_RATIO} times "
+                           f"({self.compressed.count} bytes to over {self.count}): a decompression bomb")
+        return read
 
 
 def read_limited(stream: io.BufferedIOBase, limit: int) -> bytes:

@@ -6,11 +6,22 @@ import json
 from collections.abc import Iterator
 
 from veille.records import Page, Reject, content_id
+from veille.sources.files import TooLarge
 from veille.sources.options import SourceOptions
 
 
 def read_jsonl(stream: io.BufferedIOBase, name: str, options: SourceOptions) -> Iterator[Page | Reject]:
-    """Yield a Page per line; a line that is not a usable record becomes a Reject."""
+    """Yield a Page per line; a line that is not a usable record becomes a Reject, and so does a damaged end."""
+    try:
+        yield from _read_lines(stream, name, options)
+    except TooLarge as error:
+        yield Reject(name, "too_large", f"{name}: {error}")
+    except (OSError, EOFError) as error:  # a truncated or damaged gzip layer: the lines before it are kept
+        yield Reject(name, "undecodable", f"{name}: truncated or damaged: {error}")
+
+
+def _read_lines(stream: io.BufferedIOBase, name: str, options: SourceOptions) -> Iterator[Page | Reject]:
+    """Yield a Page or a Reject per non-blank line."""
     number = 0
     while raw := stream.readline(options.max_bytes + 1):
         number += 1

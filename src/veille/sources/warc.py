@@ -5,7 +5,6 @@ import io
 from collections.abc import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from veille.records import Page, Reject
 from veille.sources.files import TooLarge, read_limited
@@ -24,7 +23,10 @@ def read_warc(stream: io.BufferedIOBase, name: str, options: SourceOptions) -> I
                 continue
             index += 1
             yield _page_from_record(record, f"{name}#{index}", options)
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
+    except TooLarge as error:  # a decompression bomb: the pages before it are kept
+        yield Reject(f"{name}#{index + 1}", "too_large", f"{name}: after {index} pages: {error}")
+        return
+    except Exception as error:  # ArchiveLoadFailed, EOFError, OSError, and warcio's own failures on bad headers
         yield Reject(f"{name}#{index + 1}", "truncated_warc", f"{name}: archive damaged after {index} pages: {error}")
         return
     if not index:
