@@ -24,6 +24,9 @@ LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC
           "MISC": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "PRODUCT": "MISC",
           "NORP": "NORP"}
 ARTICLES = ("l'", "l’", "le ", "la ", "les ", "the ")
+# Small words inside people's names ("Charles de Gaulle", "Ursula von der Leyen", "Mohammed bin Salman").
+NAME_PARTICLES = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "van", "von", "der", "den", "da", "di",
+                            "dos", "bin", "ben", "ibn", "al", "el", "y"})
 
 
 @dataclass(slots=True)
@@ -121,6 +124,8 @@ def _corrected(span, label: str, paragraph: Paragraph, parsed: Parsed, words: Wo
     if label != "PER" and span[0].lower_ in words.role_nouns:
         return None  # "ministre russe des Affaires étrangères": a role, found again by roles.py
     span = _without_leading_titles(span, words)
+    if span is not None and label == "PER":
+        span = _name_only(span)
     if span is None or _is_not_a_name(span, words):
         return None
     first = span[0].lower_
@@ -144,6 +149,14 @@ def _without_leading_titles(span, words: Words):
     if start == span.end:
         return None
     return span.doc[start:span.end] if start != span.start else span
+
+
+def _name_only(span):
+    """Cut a person's name before a preposition the model took in: "Recep Tayyip Erdogan à Ankara"."""
+    for token in span[1:]:
+        if token.pos_ == "ADP" and token.is_lower and token.lower_ not in NAME_PARTICLES:
+            return span.doc[span.start:token.i]
+    return span
 
 
 def _is_not_a_name(span, words: Words) -> bool:
@@ -203,7 +216,7 @@ def group_mentions(candidates: list[Candidate]) -> list[tuple[Entity, list[Candi
     groups: dict[str, list[Candidate]] = {}
     ordered: list[list[Candidate]] = []
     for candidate in candidates:
-        longer = _full_name_for(candidate, candidates) if candidate.type == "PER" else None
+        longer = _full_name_for(candidate, candidates) if candidate.type != "LOC" else None
         key = longer.key if longer is not None else candidate.key
         if key not in groups:
             groups[key] = []
@@ -213,9 +226,12 @@ def group_mentions(candidates: list[Candidate]) -> list[tuple[Entity, list[Candi
 
 
 def _full_name_for(candidate: Candidate, candidates: list[Candidate]) -> Candidate | None:
-    """Return the full name a short name ends (nearest before it, else the only one after)."""
+    """Return the person's full name a short name ends (nearest before it, else the only one after).
+
+    The short name may have another type: the models often take a lone surname for an organisation.
+    """
     words = candidate.key.split()
-    fuller = [c for c in candidates if c.type == candidate.type and len(c.key.split()) > len(words)
+    fuller = [c for c in candidates if c.type == "PER" and len(c.key.split()) > len(words)
               and c.key.split()[-len(words):] == words]
     before = [c for c in fuller if c.mention.start < candidate.mention.start]
     if before:

@@ -49,7 +49,7 @@ def apposition_after(span, words: Words) -> str | None:
     while end < sentence_end and doc[end].text not in {",", ";", ":", "(", ")", ".", "«", "»", '"', "“", "”"}:
         end += 1
     chunk = doc[span.end + 1:end]
-    if not 0 < len(chunk) <= MAX_APPOSITION_TOKENS or _is_clause(chunk):
+    if not 0 < len(chunk) <= MAX_APPOSITION_TOKENS or _is_clause(chunk, words):
         return None
     content = [token for token in chunk if token.pos_ != "DET"]
     if not content or content[0].ent_type_ in ("PER", "PERSON") or content[0].like_num:
@@ -60,14 +60,15 @@ def apposition_after(span, words: Words) -> str | None:
     return _trimmed(chunk)
 
 
-def _is_clause(chunk) -> bool:
+def _is_clause(chunk, words: Words) -> bool:
     """Return True when a stretch between commas is a clause (it has a verb or a relative word)."""
     for token in chunk:
         if token.lower_ in _CLAUSE_WORDS:
             return True
         after_determiner = token.i > 0 and token.doc[token.i - 1].pos_ == "DET"
-        if token.pos_ in ("VERB", "AUX") and not after_determiner and "Part" not in token.morph.get("VerbForm") \
-                and token.i != chunk.start:
+        is_role_noun = token.lower_ in words.role_nouns  # "figure de proue": tagged as the verb "figurer"
+        if token.pos_ in ("VERB", "AUX") and not after_determiner and not is_role_noun \
+                and "Part" not in token.morph.get("VerbForm"):
             return True
     return False
 
