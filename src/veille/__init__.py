@@ -3,6 +3,8 @@
     >>> import veille
     >>> article = veille.extract(open("page.html").read(), url="https://example.org/a")
     >>> article.title, article.language, article.paragraphs[:1]
+    >>> with veille.open("veille.duckdb") as store:
+    ...     store.search("sommet", lang="fr")["items"][0]["title"]
 
 Names are imported on first use, so that `import veille` (and `veille --help`) stays fast.
 """
@@ -20,11 +22,13 @@ _HOMES = {
     "Reject": "veille.records",
     "Removed": "veille.records",
     "SourceOptions": "veille.sources.options",
+    "Store": "veille.store.reader",
     "StoreError": "veille.errors",
     "StoreLockedError": "veille.errors",
     "UsageError": "veille.errors",
     "VeilleError": "veille.errors",
     "ingest": "veille.ingest",
+    "open": "veille.store.reader",
     "read_pages": "veille.sources",
 }
 
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
     from veille.records import Article, Page, Reject, Removed
     from veille.sources import read_pages
     from veille.sources.options import SourceOptions
+    from veille.store.reader import Store, open
     from veille.store.writer import IngestReport
 
 

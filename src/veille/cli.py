@@ -1,4 +1,4 @@
-"""The `veille` command line: extract, ingest, show, stats, export."""
+"""The `veille` command line: extract, ingest, show, stats, export, search, serve."""
 from __future__ import annotations
 
 import json
@@ -162,6 +162,98 @@ def export(
         raise UsageError("Parquet is binary: pass --out FILE.parquet")
     with open_store(db, read_only=True) as con:
         export_table(con, what.value, fmt.value, str(out) if out else None)
+
+
+@app.command()
+def search(
+    words: Annotated[Optional[str], typer.Argument(help="Words to search (tantivy syntax: \"a phrase\", -word).")] = None,
+    db: DbOption = DEFAULT_DB,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Only articles in this language.")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="Only articles from this site.")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="Published on or after (YYYY[-MM[-DD]]).")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Published on or before (YYYY[-MM[-DD]]).")] = None,
+    entity: Annotated[Optional[str], typer.Option("--entity", help="Only articles naming this entity (name or id).")] = None,
+    has_quotes: Annotated[Optional[bool], typer.Option("--quotes/--no-quotes", help="Only articles with (or without) quotes.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Results to show.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per result.")] = False,
+) -> None:
+    """Search the stored articles (BM25 over title and text) with filters; best first."""
+    from veille.store.reader import Store
+
+    for name, value in (("--from", date_from), ("--to", date_to)):
+        _partial_date(name, value)
+    with Store(db) as store:
+        found = store.search(words, lang=lang, site=site, date_from=date_from, date_to=date_to, entity=entity,
+                             has_quotes=has_quotes, limit=limit)
+    if as_json:
+        for item in found["items"]:
+            print(json.dumps(item, ensure_ascii=False))
+        return
+    _print_search(Console(), found)
+
+
+def _print_search(console: Console, found: dict) -> None:
+    """Print search results: total, then each hit's title, site, date, id and snippet."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    console.print(f"{found['total']} result(s)", highlight=False)
+    for hit in found["items"]:
+        console.print(f"\n[bold]{escape(hit['title'] or '')}[/]  [dim]{escape(hit['site'] or '')} · "
+                      f"{hit['published'] or ''} · {hit['id']}[/]", highlight=False)
+        snippet = Text(hit["snippet"]["text"])
+        for start, end in hit["snippet"]["highlights"]:
+            snippet.stylize("bold yellow", start, end)
+        console.print(snippet)
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; off loopback a token is required.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="VEILLE_TOKEN", show_envvar=True,
+                                                 help="Token clients send as Authorization: Bearer TOKEN.")] = None,
+    cors: Annotated[Optional[list[str]], typer.Option("--cors-origin", help="Allow this web origin to read the API (repeatable).")] = None,
+) -> None:
+    """Serve the HTTP API and the web UI over a store (read through a snapshot, so ingest can run beside)."""
+    import uvicorn
+
+    from veille.api import create_app
+    from veille.store.reader import Store
+
+    if not _is_loopback(host) and not token:
+        raise UsageError(f"--host {host} is reachable from other machines: pass --token TOKEN (or set VEILLE_TOKEN)")
+    app = create_app(db, token=token, cors_origins=cors)
+    with Store(db, snapshot=True) as probe:  # fail now, with the store's own message, not at the first request
+        probe.stats()
+    err.print(f"veille: serving {db} on http://{_url_host(host)}:{port}/ (Ctrl-C stops)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def _is_loopback(host: str) -> bool:
+    """Say whether an address only reaches this machine."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_host(host: str) -> str:
+    """Return a host as it is written in a URL."""
+    return f"[{host}]" if ":" in host else host
+
+
+def _partial_date(option: str, value: str | None) -> None:
+    """Check a YYYY, YYYY-MM or YYYY-MM-DD date given on the command line."""
+    import re
+
+    if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise UsageError(f"{option} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 def _date(value: str | None) -> str | None:

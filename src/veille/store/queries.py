@@ -105,3 +105,209 @@ def _event(row: dict[str, Any]) -> dict[str, Any]:
     row["evidence"] = {"start": row.pop("evidence_start"), "end": row.pop("evidence_end"),
                        "text": row.pop("evidence_text")}
     return row
+
+
+# Lists: every list query takes limit and offset and returns {"items": [...], "total": n}.
+# Entities are grouped across articles by name and type (an entity's id in a list is the
+# smallest of its per-article ids): "Khalifa Haftar" in two articles is one entity.
+
+def page(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], *, limit: int,
+         offset: int, order: str) -> dict[str, Any]:
+    """Return one page of a query's rows and the count of all its rows."""
+    total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    items = _rows(con, f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT ? OFFSET ?", *params, limit, offset)
+    return {"items": items, "total": total}
+
+
+def matching_articles(con: duckdb.DuckDBPyConnection, *, entity: str | None = None,
+                      has_quotes: bool | None = None) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """Return the article ids a search must keep (None: any) and those it must leave out."""
+    only: frozenset[str] | None = None
+    if entity:
+        ids = entity_ids(con, entity)
+        only = frozenset(row[0] for row in con.execute(
+            "SELECT DISTINCT article_id FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids]).fetchall())
+    quoted = frozenset(row[0] for row in con.execute("SELECT DISTINCT article_id FROM quotes").fetchall()) \
+        if has_quotes is not None else None
+    if has_quotes:
+        only = quoted if only is None else only & quoted
+    return only, (quoted if has_quotes is False else None)
+
+
+def entity_ids(con: duckdb.DuckDBPyConnection, name_or_id: str) -> list[str]:
+    """Return the per-article ids of the entity named, or of the one whose id is given."""
+    found = con.execute("""SELECT name, type FROM entities WHERE entity_id = ? LIMIT 1""", [name_or_id]).fetchone()
+    if found is None:
+        found = con.execute("""SELECT name, type FROM entities WHERE lower(name) = lower(?)
+                               GROUP BY ALL ORDER BY count(*) DESC, type LIMIT 1""", [name_or_id]).fetchone()
+    if found is None:
+        return []
+    return [row[0] for row in con.execute("""SELECT DISTINCT entity_id FROM entities
+                                             WHERE lower(name) = lower(?) AND type = ? ORDER BY 1""",
+                                          list(found)).fetchall()]
+
+
+def entities(con: duckdb.DuckDBPyConnection, *, q: str | None = None, type: str | None = None,
+             limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Return the entities whose name contains q, most mentioned first."""
+    sql = """SELECT min(entity_id) AS id, any_value(name ORDER BY length(name) DESC) AS name, type,
+                    count(DISTINCT article_id) AS articles, sum(mention_count)::BIGINT AS mentions
+             FROM entities WHERE (?::VARCHAR IS NULL OR contains(lower(name), lower(?)))
+                             AND (?::VARCHAR IS NULL OR type = ?)
+             GROUP BY lower(name), type"""
+    return page(con, sql, [q, q, type, type], limit=limit, offset=offset, order="mentions DESC, name, id")
+
+
+def entity(con: duckdb.DuckDBPyConnection, name_or_id: str, *, limit: int = 50) -> dict[str, Any] | None:
+    """Return one entity across articles: variants, roles over time, quotes, events, timeline, neighbours."""
+    ids = entity_ids(con, name_or_id)
+    if not ids:
+        return None
+    head = con.execute("""SELECT any_value(name ORDER BY length(name) DESC), any_value(type),
+                                 count(DISTINCT article_id), sum(mention_count)::BIGINT FROM entities
+                          WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))""", [ids]).fetchone()
+    name = head[0]
+    return {"id": ids[0], "ids": ids, "name": name, "type": head[1], "articles": head[2], "mentions": head[3],
+            "variants": _rows(con, ENTITY_VARIANTS_SQL, ids),
+            "roles": _rows(con, ENTITY_ROLES_SQL, ids),
+            "quotes": quotes(con, speaker=name_or_id, limit=limit)["items"],
+            "events": events(con, entity=name_or_id, limit=limit)["items"],
+            "timeline": _rows(con, ENTITY_TIMELINE_SQL, ids),
+            "cooccurring": _rows(con, ENTITY_NEIGHBOURS_SQL, ids, ids, limit),
+            "recent_articles": _rows(con, ENTITY_ARTICLES_SQL, ids, limit)}
+
+
+ENTITY_VARIANTS_SQL = """SELECT m.text, count(*) AS count FROM mentions m
+                         WHERE m.entity_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY m.text
+                         ORDER BY count DESC, m.text"""
+ENTITY_ROLES_SQL = """SELECT role, min(a.published) AS first, max(a.published) AS last,
+                             count(DISTINCT e.article_id) AS articles
+                      FROM (SELECT article_id, unnest(roles) AS role FROM entities
+                            WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))) e
+                      JOIN articles a ON a.id = e.article_id
+                      GROUP BY role ORDER BY first NULLS LAST, role"""
+ENTITY_TIMELINE_SQL = """SELECT a.published AS day, sum(e.mention_count)::BIGINT AS mentions,
+                                count(DISTINCT e.article_id) AS articles
+                         FROM entities e JOIN articles a ON a.id = e.article_id
+                         WHERE e.entity_id IN (SELECT unnest(?::VARCHAR[])) AND a.published IS NOT NULL
+                         GROUP BY a.published ORDER BY day"""
+ENTITY_NEIGHBOURS_SQL = """SELECT min(o.entity_id) AS id, any_value(o.name ORDER BY length(o.name) DESC) AS name,
+                                  o.type, count(DISTINCT o.article_id) AS articles
+                           FROM entities o
+                           WHERE o.article_id IN (SELECT article_id FROM entities
+                                                  WHERE entity_id IN (SELECT unnest(?::VARCHAR[])))
+                             AND o.entity_id NOT IN (SELECT unnest(?::VARCHAR[]))
+                           GROUP BY lower(o.name), o.type ORDER BY articles DESC, name LIMIT ?"""
+ENTITY_ARTICLES_SQL = """SELECT a.id, a.title, a.site, a.language, a.published FROM articles a
+                         WHERE a.id IN (SELECT article_id FROM entities
+                                        WHERE entity_id IN (SELECT unnest(?::VARCHAR[])))
+                         ORDER BY a.published DESC NULLS LAST, a.id LIMIT ?"""
+
+
+def quotes(con: duckdb.DuckDBPyConnection, *, speaker: str | None = None, q: str | None = None,
+           date_from: str | None = None, date_to: str | None = None, article: str | None = None,
+           limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Return quotes by a speaker (name or entity id), containing q, within the articles' dates."""
+    ids = entity_ids(con, speaker) if speaker else []
+    sql = """SELECT q.quote_id AS id, q.article_id, q.text, q.kind, q.speaker, q.speaker_entity, q.cue, q.via,
+                    q.start, q."end", a.title, a.site, a.language, a.published
+             FROM quotes q JOIN articles a ON a.id = q.article_id
+             WHERE (?::VARCHAR IS NULL OR q.speaker_entity IN (SELECT unnest(?::VARCHAR[]))
+                    OR lower(q.speaker) = lower(?))
+               AND (?::VARCHAR IS NULL OR contains(lower(q.text), lower(?)))
+               AND (?::VARCHAR IS NULL OR a.published >= ?) AND (?::VARCHAR IS NULL OR a.published <= ?)
+               AND (?::VARCHAR IS NULL OR q.article_id = ?)"""
+    params = [speaker, ids, speaker, q, q, date_from, date_from, date_to, _upper(date_to), article, article]
+    return page(con, sql, params, limit=limit, offset=offset, order="published DESC NULLS LAST, article_id, start")
+
+
+def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: str | None = None,
+           target: str | None = None, entity: str | None = None, date_from: str | None = None,
+           date_to: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Return events merged across the articles that report them (same type, actor, target and date)."""
+    sides = {name: (value, entity_ids(con, value) if value else []) for name, value in
+             (("actor", actor), ("target", target), ("entity", entity))}
+    sql = f"""SELECT min(e.event_id) AS id, e.type, any_value(e.actor) AS actor, any_value(e.actor_entity) AS actor_entity,
+                     any_value(e.target) AS target, any_value(e.target_entity) AS target_entity,
+                     any_value(e.place) AS place, coalesce(e.date, min(a.published)) AS date,
+                     bool_or(e.negated) AS negated, count(*) AS reports,
+                     list({{'article_id': e.article_id, 'title': a.title, 'site': a.site, 'published': a.published,
+                           'evidence': e.evidence_text, 'start': e.evidence_start, 'end': e.evidence_end}}
+                          ORDER BY a.published, e.article_id) AS sources
+              FROM events e JOIN articles a ON a.id = e.article_id
+              WHERE (?::VARCHAR IS NULL OR e.type = upper(?))
+                AND {_side_sql('actor')} AND {_side_sql('target')}
+                AND (?::VARCHAR IS NULL OR {_matches_sql('actor')} OR {_matches_sql('target')})
+                AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) >= ?)
+                AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) <= ?)
+              GROUP BY e.type, lower(coalesce(e.actor_entity, e.actor)), lower(coalesce(e.target_entity, e.target)),
+                       e.date"""
+    params = [type, type, *_side_params(sides["actor"]), *_side_params(sides["target"]),
+              sides["entity"][0], *_side_params(sides["entity"])[1:], *_side_params(sides["entity"])[1:],
+              date_from, date_from, date_to, _upper(date_to)]
+    return page(con, sql, params, limit=limit, offset=offset, order="date DESC NULLS LAST, type, id")
+
+
+def _matches_sql(side: str) -> str:
+    """Return the condition that an event's actor or target is a given entity (ids, then name)."""
+    return f"(e.{side}_entity IN (SELECT unnest(?::VARCHAR[])) OR lower(e.{side}) = lower(?))"
+
+
+def _side_sql(side: str) -> str:
+    """Return the optional filter on an event's actor or target."""
+    return f"(?::VARCHAR IS NULL OR {_matches_sql(side)})"
+
+
+def _side_params(side: tuple[str | None, list[str]]) -> list[Any]:
+    """Return the parameters of _side_sql for one (name or id, entity ids) pair."""
+    value, ids = side
+    return [value, ids, value]
+
+
+def _upper(day: str | None) -> str | None:
+    """Return an inclusive upper date bound that also takes in the whole of a partial date."""
+    return None if day is None else day + "\uffff"
+
+
+def stories(con: duckdb.DuckDBPyConnection, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Return the stories (articles about one happening across outlets), largest first; none before the pass."""
+    if not _has_table(con, "story_members"):
+        return {"items": [], "total": 0}
+    sql = """SELECT m.story_id AS id, any_value(a.title ORDER BY a.published, a.id) AS title,
+                    list(DISTINCT a.language) AS languages, list(DISTINCT a.site) AS sites,
+                    count(*) AS articles, min(a.published) AS first, max(a.published) AS last
+             FROM story_members m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id"""
+    return page(con, sql, [], limit=limit, offset=offset, order="articles DESC, last DESC NULLS LAST, id")
+
+
+def story(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any] | None:
+    """Return one story: its articles across outlets and languages, and the events they report."""
+    if not _has_table(con, "story_members"):
+        return None
+    members = _rows(con, """SELECT a.id, a.title, a.site, a.language, a.published, a.url, a.source
+                            FROM story_members m JOIN articles a ON a.id = m.article_id
+                            WHERE m.story_id = ? ORDER BY a.published NULLS LAST, a.id""", story_id)
+    if not members:
+        return None
+    ids = [member["id"] for member in members]
+    merged = _rows(con, """SELECT type, actor, target, place, date, count(*) AS reports,
+                                  list(DISTINCT article_id) AS articles
+                           FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+                           GROUP BY ALL ORDER BY reports DESC, date NULLS LAST, type""", ids)
+    return {"id": story_id, "title": members[0]["title"], "languages": sorted({m["language"] or "" for m in members}),
+            "members": members, "events": merged}
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Say whether the store has a table (or view) of this name."""
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0] > 0
+
+
+def facets(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Return what the search filters can take: languages, sites, event types, and the date range."""
+    first, last = con.execute("SELECT min(published), max(published) FROM articles").fetchone()
+    return {"languages": _counts(con, "SELECT coalesce(language, 'unknown'), count(*) FROM articles GROUP BY 1"),
+            "sites": _counts(con, "SELECT coalesce(site, 'unknown'), count(*) FROM articles GROUP BY 1"),
+            "event_types": _counts(con, "SELECT type, count(*) FROM events GROUP BY 1"),
+            "first": first, "last": last}
