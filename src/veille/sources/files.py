@@ -6,6 +6,7 @@ import gzip
 import io
 import os
 import sys
+import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -82,7 +83,7 @@ class _CountingReader(io.RawIOBase):
 
 
 class _InflationGuard(io.RawIOBase):
-    """A gunzipped stream that raises GzipBomb once it inflates past MAX_GZIP_RATIO times its input."""
+    """A gunzipped stream that raises GzipBomb past MAX_GZIP_RATIO times its input, and OSError on corrupt data."""
 
     def __init__(self, gunzipped: gzip.GzipFile, compressed: _CountingReader):
         self.gunzipped, self.compressed, self.count = gunzipped, compressed, 0
@@ -91,7 +92,10 @@ class _InflationGuard(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        read = self.gunzipped.readinto(buffer)
+        try:
+            read = self.gunzipped.readinto(buffer)
+        except zlib.error as error:  # corrupt deflate data: not an OSError, so the readers would not see damage
+            raise gzip.BadGzipFile(f"damaged gzip data: {error}") from error
         self.count += read
         if self.count > GZIP_FREE_BYTES and self.count > MAX_GZIP_RATIO * max(1, self.compressed.count):
             raise GzipBomb(f"gzip stream inflates more than {MAX_GZIP_RATIO} times "
