@@ -121,8 +121,8 @@ def _model_mentions(parsed: Parsed, words: Words):
 
 def _corrected(span, label: str, paragraph: Paragraph, parsed: Parsed, words: Words) -> Candidate | None:
     """Return the mention of a model span after the rules, or None when it is not an entity."""
-    if label != "PER" and span[0].lower_ in words.role_nouns:
-        return None  # "ministre russe des Affaires étrangères": a role, found again by roles.py
+    if label != "PER" and (span[0].lower_ in words.role_nouns or _is_part_of_a_role(span, words)):
+        return None  # "ministre russe des Affaires étrangères", "Finance Minister": roles, see roles.py
     span = _without_leading_titles(span, words)
     if span is not None and label == "PER":
         span = _name_only(span)
@@ -149,6 +149,18 @@ def _without_leading_titles(span, words: Words):
     if start == span.end:
         return None
     return span.doc[start:span.end] if start != span.start else span
+
+
+def _is_part_of_a_role(span, words: Words) -> bool:
+    """Return True for a name that completes a role noun ("ministre du Budget", "Finance Minister").
+
+    Organisations ("porte-parole du ministère algérien") and known places ("ambassadeur de
+    France") stay mentions in their own right.
+    """
+    head = span.root.head
+    if head.i == span.root.i or span.root.dep_ not in ("nmod", "compound") or head.lower_ not in words.role_nouns:
+        return False
+    return span[0].lower_ not in words.org_heads and name_key(span.text) not in words.places
 
 
 def _name_only(span):
@@ -216,7 +228,7 @@ def group_mentions(candidates: list[Candidate]) -> list[tuple[Entity, list[Candi
     groups: dict[str, list[Candidate]] = {}
     ordered: list[list[Candidate]] = []
     for candidate in candidates:
-        longer = _full_name_for(candidate, candidates) if candidate.type != "LOC" else None
+        longer = _full_name_for(candidate, candidates)
         key = longer.key if longer is not None else candidate.key
         if key not in groups:
             groups[key] = []
@@ -242,9 +254,11 @@ def _full_name_for(candidate: Candidate, candidates: list[Candidate]) -> Candida
 
 def _entity(group: list[Candidate]) -> Entity:
     """Make the entity of a group of mentions, named by its fullest form."""
-    types = [c.type for c in group]
-    kind = max(set(types), key=lambda t: (types.count(t), t == "PER"))
     fullest = max(group, key=lambda c: (len(c.key.split()), len(c.mention.text), -c.mention.start))
+    types = [c.type for c in group]
+    # A person's full name is the strongest evidence of type: the models often call a lone surname an ORG.
+    multiword_person = fullest.type == "PER" and len(fullest.key.split()) > 1
+    kind = "PER" if multiword_person else max(set(types), key=lambda t: (types.count(t), t == "PER"))
     name = fullest.mention.text
     return Entity(entity_id(kind, name), name, kind, mentions=[c.mention for c in group])
 

@@ -27,7 +27,8 @@ def add_roles(parsed: Parsed, grouped: list[tuple[Entity, list[Candidate]]], wor
         if entity.type == "LOC":
             continue
         for candidate in candidates:
-            for role in (apposition_after(candidate.span, words), title_before(candidate.span, words)):
+            before = title_before(candidate.span, words) if entity.type == "PER" else None
+            for role in (apposition_after(candidate.span, words), before):
                 # An organisation's apposition is a description ("Tass, l'agence russe"), not a role,
                 # unless it holds a person's role noun: then the model mistook a person.
                 if role and role not in entity.roles and (entity.type == "PER" or has_role_noun(role, words)):
@@ -77,6 +78,8 @@ def title_before(span, words: Words) -> str | None:
     """Return the role noun phrase right before a name: "le chef militaire libyen Khalifa Haftar"."""
     doc, sentence_start = span.doc, span.sent.start
     end = span.start - 1 if span.start > sentence_start and doc[span.start - 1].text == "," else span.start
+    if end <= sentence_start or doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"):
+        return None  # "analyst at Castlegate", "avec Haftar": no title right before the name
     start = None
     for i in range(end - 1, max(sentence_start, end - MAX_TITLE_TOKENS) - 1, -1):
         token = doc[i]
@@ -86,15 +89,19 @@ def title_before(span, words: Words) -> str | None:
             start = i
     if start is None:
         return None
-    while start > sentence_start and (doc[start - 1].lower_ in words.role_modifiers
-                                      or _is_modifier_of_title(doc[start - 1], words)):
+    while start > sentence_start and _is_modifier_of_title(doc[start - 1], words):
         start -= 1
     return _trimmed(doc[start:end])
 
 
 def _is_modifier_of_title(token, words: Words) -> bool:
-    """Return True for an English nationality or name word before a title ("Russian Foreign Minister")."""
-    return token.text[:1].isupper() and token.pos_ in ("ADJ", "PROPN") and token.ent_type_ not in ("PER", "PERSON")
+    """Return True for a word that belongs to the title it precedes.
+
+    "ancien ministre", "rapporteur général", "energy analyst", "Russian Foreign Minister".
+    """
+    if token.lower_ in words.role_modifiers:
+        return True
+    return token.pos_ in ("NOUN", "ADJ", "PROPN") and token.ent_type_ not in ("PER", "PERSON")
 
 
 def _trimmed(chunk) -> str | None:
