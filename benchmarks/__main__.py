@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m benchmarks [--repeat N] [--markdown] [--shared ../shared]`."""
+"""Run the benchmarks: `python -m benchmarks [--only clean|annotate] [--repeat N] [--markdown] [--shared ../shared]`."""
 from __future__ import annotations
 
 import argparse
@@ -7,13 +7,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import clean
+from benchmarks import annotate, clean
 
 RESULTS = Path(__file__).resolve().parent / "results"
+BENCHMARKS = ("clean", "annotate")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the command line, run the cleaning benchmark and write its figures."""
+    """Parse the command line, run the chosen benchmarks and write their figures."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="folder holding data/dev/")
     parser.add_argument("--repeat", type=_positive, default=3, metavar="N", help="runs per stage; the median is shown")
@@ -21,12 +22,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON figures")
     parser.add_argument("--html", action="append", metavar="PATH", help="HTML files or folders to use instead")
     parser.add_argument("--dumps", action="append", metavar="PATH", help="text dumps or folders to use instead")
+    parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only this benchmark (repeatable)")
+    parser.add_argument("--articles", action="append", metavar="PATH",
+                        help="clean article texts (one paragraph a line) or folders for the annotate benchmark")
+    parser.add_argument("--limit", type=_positive, default=annotate.DEFAULT_LIMIT, metavar="N",
+                        help="annotate at most N articles per language")
+    parser.add_argument("--profile", action="store_true", help="also profile the annotate stage (needs pyinstrument)")
     args = parser.parse_args(argv)
     # Piped output (make bench | tee) gets rich's 80 columns otherwise: too narrow for the table.
     console = Console() if sys.stdout.isatty() else Console(width=110)
-    clean.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
-              html=args.html, dumps=args.dumps)
+    chosen = chosen_benchmarks(args)
+    if "clean" in chosen:
+        clean.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
+                  html=args.html, dumps=args.dumps)
+    if "annotate" in chosen:
+        annotate.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
+                     articles=args.articles, limit=args.limit, profile=args.profile)
     return 0
+
+
+def chosen_benchmarks(args: argparse.Namespace) -> tuple[str, ...]:
+    """Return the benchmarks to run: those named by --only, else those given input files, else all."""
+    if args.only:
+        return tuple(args.only)
+    given = (("clean", args.html or args.dumps), ("annotate", args.articles))
+    return tuple(name for name, files in given if files) or BENCHMARKS
 
 
 def _positive(value: str) -> int:

@@ -50,3 +50,30 @@ def test_benchmark_reports_every_stage_with_a_positive_throughput(tmp_path, caps
     assert report["baseline"] == BASELINE and report["peak_rss_mb"] > 0
     table = capsys.readouterr().out
     assert all(f"| {name} |" in table for name in STAGES)
+
+
+ARTICLES = {"fr.txt": "\n".join(PARAGRAPHS),
+            "en.txt": "The city council approved the budget for next year on Tuesday night, after a long debate "
+                      "about how to pay for public transport and the schools of the district.\n"
+                      "The mayor defended more spending on cycle lanes, while the opposition asked for lower "
+                      "local taxes for the poorest families in Kingsbridge and Portmere."}
+
+
+def test_annotate_benchmark_compares_each_language_with_its_model_alone(tmp_path, capsys):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "results"
+    assert main(["--articles", str(folder), "--repeat", "1", "--out", str(out), "--markdown"]) == 0
+    assert not list(out.glob("clean-*.json"))  # input files for one benchmark select it alone
+    [result] = out.glob("annotate-*.json")
+    report = json.loads(result.read_text(encoding="utf-8"))
+    assert set(report["languages"]) == {"fr", "en"}
+    for language, figures in report["languages"].items():
+        stages = [stage["stage"] for stage in figures["stages"]]
+        assert stages == [figures["baseline"], f"parse_article ({language})", f"annotate ({language})"]
+        assert figures["articles"] == 1 and isinstance(figures["overhead"], float)
+        assert all(stage["median_cpu_s"] > 0 and stage["pages_per_s"] > 0 for stage in figures["stages"])
+    table = capsys.readouterr().out
+    assert "| annotate (fr) |" in table and "overhead of annotate" in table
