@@ -37,9 +37,9 @@ MAX_HEADLINE_WORDS = 25
 
 _WORD = re.compile(r"\w+")
 _TERMINATORS = {".", "!", "?", ";", "…"}
-_SENTENCE_END = re.compile(r"[.!?…:»”\"')\]]\s*$")
-_BREAKS = {",", "(", ")", "–", "—", "-", ";", ":", "[", "]"}
-_CUT_DEPS = {"appos", "relcl", "acl:relcl", "acl", "parataxis", "punct", "advcl", "dep"}
+_SENTENCE_END = re.compile(r"[.!?…:)\]][\s»”\"']*$")
+_BREAKS = {",", "(", ")", "–", "—", ";", ":", "[", "]"}
+_CUT_DEPS = {"relcl", "acl:relcl", "acl", "parataxis", "punct", "advcl", "dep"}
 _SUBJECT_DEPS = {"nsubj", "nsubj:pass", "nsubjpass", "csubj"}
 _CLAUSE_DEPS = {"ccomp", "xcomp"}
 _OBJECT_DEPS = {"obj", "iobj", "dobj", "dative", "obl", "obl:arg", "obl:mod", "pobj", "prep", "nmod"}
@@ -170,6 +170,7 @@ class Frame:
     via: str | None = None
     verb: Any | None = None
     tokens_used: set[int] = field(default_factory=set)
+    pronoun: bool = False  # the speaker phrase is a lone pronoun: its referent may come from the context
 
 
 def _tokens(paragraph: Paragraph, start: int, end: int) -> list[Any]:
@@ -199,11 +200,19 @@ def _phrase(head: Any) -> list[Any]:
         return [head]
     keep = {head.i}
     for child in head.children:
-        if child.dep_ not in _CUT_DEPS and not _is_clause(child):
+        if not _is_cut(child) and not _is_clause(child):
             keep.update(t.i for t in child.subtree)
     run = _contiguous(sorted(keep), head.i)
     tokens = [t for t in head.doc[run[0]:run[-1] + 1]]
     return _trim(tokens)
+
+
+def _is_cut(child: Any) -> bool:
+    """Return True for a dependent that is no part of a name: a clause, or an apposition after a comma."""
+    if child.dep_ == "appos":
+        between = child.doc[min(child.i, child.head.i):max(child.i, child.head.i)]
+        return any(t.is_punct for t in between)
+    return child.dep_ in _CUT_DEPS
 
 
 def _is_clause(token: Any) -> bool:
@@ -231,11 +240,16 @@ def _trim(tokens: list[Any]) -> list[Any]:
     return tokens
 
 
+def _is_break(token: Any) -> bool:
+    """Return True for punctuation that ends a noun phrase (a hyphen only when spaced, as a dash)."""
+    return token.text in _BREAKS or (token.text == "-" and bool(token.whitespace_))
+
+
 def _phrase_after(tokens: list[Any]) -> list[Any]:
     """Return the noun phrase that opens a run of tokens: up to a comma, a verb or a clause word."""
     taken = []
     for token in tokens:
-        if token.text in _BREAKS or token.is_quote or token.pos_ in ("VERB", "AUX", "SCONJ"):
+        if _is_break(token) or token.is_quote or token.pos_ in ("VERB", "AUX", "SCONJ"):
             break
         if token.pos_ == "PRON" and "Rel" in token.morph.get("PronType") and taken:
             break
@@ -264,20 +278,24 @@ def _inverted(verb: Any, lexicon: QuoteLexicon) -> list[Any]:
     return found
 
 
-def _speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any]) -> list[Any]:
-    """Return the speaker phrase of a reporting verb: subject, inverted pronoun, or noun phrase after it."""
+def _speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any],
+                    outside: tuple[int, int] | None = None) -> list[Any]:
+    """Return the speaker phrase of a reporting verb: subject, inverted pronoun, or noun phrase after it.
+
+    A subject that the parse finds between `outside`'s offsets (inside the quote) is none.
+    """
     for token in _inverted(verb, lexicon):
         if token.text[1:].lower() in lexicon.inverted_pronouns:
             return [token]
     subject = _subject(verb)
-    if subject is not None:
+    if subject is not None and not (outside and outside[0] <= subject.idx < outside[1]):
         return _phrase(subject)
     return _phrase_after([t for t in after if t.i > verb.i])
 
 
 def _subject(verb: Any) -> Any | None:
     """Return the subject of a verb, or of the verb it is coordinated with ("... et a ajouté")."""
-    for candidate in (verb, verb.head if verb.dep_ == "conj" else None):
+    for candidate in (verb, verb.head if verb.dep_ in ("conj", "advcl") else None):
         if candidate is None:
             continue
         for child in candidate.children:
@@ -329,6 +347,12 @@ def _named_channel(tokens: list[Any], speaker: set[int], lexicon: QuoteLexicon) 
             if name in lexicon.channels:
                 return name
     return None
+
+
+def _is_channel(tokens: list[Any], lexicon: QuoteLexicon) -> bool:
+    """Return True for a phrase that names a channel: an outlet we know, or a channel noun."""
+    return doc_text(tokens) in lexicon.channels or any(t.lower_ in lexicon.channel_nouns for t in tokens) \
+        or any(t.text in lexicon.channels for t in tokens)
 
 
 def _channel_name(tokens: list[Any], lexicon: QuoteLexicon) -> str | None:
@@ -406,18 +430,20 @@ def _frame_direct(paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -
     """Return the cue, speaker and channel that the words around a quote give."""
     after = _window_after(paragraph, marked.close + 1, lexicon)
     before = _window_before(paragraph, marked.open, lexicon)
-    frame = _frame_after(paragraph, after, lexicon) or _frame_before(paragraph, before, lexicon) or Frame()
+    inside = (marked.open - paragraph.start, marked.close - paragraph.start + 1)
+    frame = _frame_after(paragraph, after, lexicon, inside) or _frame_before(paragraph, before, lexicon) or Frame()
     if frame.via is None:
         used = frame.tokens_used
         frame.via = _channel([t for t in after + before if t.i not in used], used, lexicon)
     return frame
 
 
-def _frame_after(paragraph: Paragraph, after: list[Any], lexicon: QuoteLexicon) -> Frame | None:
+def _frame_after(paragraph: Paragraph, after: list[Any], lexicon: QuoteLexicon,
+                 inside: tuple[int, int]) -> Frame | None:
     """Return the frame of "», a déclaré X" / "," X said" / "», selon X", or None."""
     for position, token in enumerate(after[:MAX_CUE_DISTANCE + 1]):
         if _is_verb(token, lexicon) and not _governs_clause_after(token):
-            return _verb_frame(paragraph, token, after, lexicon)
+            return _verb_frame(paragraph, token, after, lexicon, inside)
         marker = _marker_at(after, position, lexicon.markers)
         if marker:
             return _marker_frame(paragraph, after[position:position + marker], after[position + marker:])
@@ -447,21 +473,31 @@ def _governs_clause_after(verb: Any) -> bool:
     return any(c.dep_ in _CLAUSE_DEPS and c.i > verb.i and c.pos_ in ("VERB", "AUX") for c in verb.children)
 
 
-def _verb_frame(paragraph: Paragraph, verb: Any, window: list[Any], lexicon: QuoteLexicon) -> Frame:
+def _verb_frame(paragraph: Paragraph, verb: Any, window: list[Any], lexicon: QuoteLexicon,
+                inside: tuple[int, int] | None = None, speaker: list[Any] | None = None) -> Frame:
     """Return the frame a reporting verb gives: its group as cue, its subject as speaker, a channel."""
     group = _verb_group(verb, lexicon)
-    speaker = _speaker_tokens(verb, lexicon, window)
+    speaker = _speaker_tokens(verb, lexicon, window, inside) if speaker is None else speaker
     used = {t.i for t in group} | {t.i for t in speaker}
+    if verb.lemma_.lower() in lexicon.channel_verbs and speaker and _is_channel(speaker, lexicon):
+        # "« ... », rapporte l'agence Tass": the agency relays; the speaker comes from the context
+        return Frame(cue=_span_of(paragraph, group), via=_channel_name(speaker, lexicon), verb=verb, tokens_used=used)
     via = _via_of_verb(verb, {t.i for t in speaker}, lexicon)
     return Frame(cue=_span_of(paragraph, group), speaker=_span_offsets(paragraph, speaker),
-                 via=via, verb=verb, tokens_used=used)
+                 via=via, verb=verb, tokens_used=used, pronoun=_is_pronoun(speaker))
+
+
+def _is_pronoun(speaker: list[Any]) -> bool:
+    """Return True when a speaker phrase is a lone pronoun ("il", "she")."""
+    return len(speaker) == 1 and speaker[0].pos_ == "PRON"
 
 
 def _marker_frame(paragraph: Paragraph, marker: list[Any], rest: list[Any]) -> Frame:
     """Return the frame of a source marker: the marker as cue, the noun phrase after it as speaker."""
     speaker = _phrase_after(rest)
     used = {t.i for t in marker} | {t.i for t in speaker}
-    return Frame(cue=_span_of(paragraph, marker), speaker=_span_offsets(paragraph, speaker), tokens_used=used)
+    return Frame(cue=_span_of(paragraph, marker), speaker=_span_offsets(paragraph, speaker), tokens_used=used,
+                 pronoun=_is_pronoun(speaker))
 
 
 def _marker_at(tokens: list[Any], position: int, markers: Iterable[tuple[str, ...]]) -> int:
@@ -478,16 +514,62 @@ def find_direct(parsed: Parsed, lexicon: QuoteLexicon) -> list[Found]:
     found: list[Found] = []
     paragraphs = parsed.paragraphs
     for index, paragraph in enumerate(paragraphs):
-        if is_headline(paragraph.text):
-            continue
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-        marks = find_marked(paragraph.text, paragraph.start, lexicon, _runs_on(paragraph, following, lexicon))
+        runs_on = _runs_on(paragraph, following, lexicon)
+        if is_headline(paragraph.text) and not runs_on:
+            continue
+        marks = find_marked(paragraph.text, paragraph.start, lexicon, runs_on)
         for marked in marks:
             if marked.depth == 0 and is_speech(parsed.text, marked, lexicon):
-                frame = _frame_direct(paragraph, marked, lexicon) if paragraph.doc is not None \
-                    else _frame_plain(parsed.text, paragraph, marked, lexicon)
-                found.append(Found(marked.start, marked.end, "direct", frame, index, (marked.open, marked.close)))
+                found.extend(_direct(parsed.text, paragraph, index, marked, lexicon))
     return found
+
+
+def _direct(text: str, paragraph: Paragraph, index: int, marked: Marked, lexicon: QuoteLexicon) -> list[Found]:
+    """Return a quote with its frame, or its pieces when an incise ("..., affirme-t-elle. ...") splits it."""
+    marks = (marked.open, marked.close)
+    if paragraph.doc is None:
+        return [Found(marked.start, marked.end, "direct", _frame_plain(text, paragraph, marked, lexicon), index, marks)]
+    incise = _incise(paragraph, marked, lexicon)
+    if incise is None:
+        return [Found(marked.start, marked.end, "direct", _frame_direct(paragraph, marked, lexicon), index, marks)]
+    (cut_start, cut_end), frame = incise
+    pieces = [(marked.start, _strip_end(text, marked.start, cut_start)), (_strip_start(text, cut_end, marked.end), marked.end)]
+    return [Found(start, end, "direct", frame, index, marks) for start, end in pieces
+            if len(_WORD.findall(text[start:end])) > 0]
+
+
+def _incise(paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -> tuple[tuple[int, int], Frame] | None:
+    """Return the stretch of an incise inside a quote (", affirme-t-elle." / ", explique X,") and its frame."""
+    tokens = _tokens(paragraph, marked.start, marked.end)
+    for position, verb in enumerate(tokens):
+        if not _is_verb(verb, lexicon):
+            continue
+        group = _verb_group(verb, lexicon)
+        before = verb.doc[group[0].i - 1] if group[0].i > 0 else None
+        if before is None or before.text != "," or before.idx < marked.start - paragraph.start:
+            continue
+        speaker = _speaker_tokens(verb, lexicon, tokens[position + 1:], (0, before.idx))
+        last = max([t.i for t in group] + [t.i for t in speaker])
+        end = next((t for t in tokens if t.i > last and (t.text in _TERMINATORS or t.text == ",")), None)
+        if speaker and end is not None and all(t.i > verb.i or t in group for t in speaker):
+            frame = _verb_frame(paragraph, verb, tokens[position + 1:], lexicon, speaker=speaker)
+            return (paragraph.start + before.idx, paragraph.start + end.idx + 1), frame
+    return None
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    """Return an end offset moved left past spaces and a trailing comma."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return end
+
+
+def _strip_start(text: str, start: int, end: int) -> int:
+    """Return a start offset moved right past spaces."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
 
 
 def is_headline(text: str) -> bool:
@@ -566,8 +648,7 @@ def _reported_clause(paragraph: Paragraph, index: int, verb: Any, sentence: list
     speaker = _speaker_tokens(verb, lexicon, after_content) if after_content else _subject_phrase(verb)
     if not speaker:
         return []
-    frame = _verb_frame(paragraph, verb, after_content, lexicon)
-    frame.speaker = _span_offsets(paragraph, speaker)
+    frame = _verb_frame(paragraph, verb, after_content, lexicon, speaker=speaker)
     if frame.via is None:
         frame.via = _channel([t for t in sentence if t.i not in frame.tokens_used and t not in content],
                              frame.tokens_used, lexicon)
@@ -635,7 +716,7 @@ def _marker_quote(paragraph: Paragraph, index: int, words: list[Any], position: 
     if sum(1 for t in content if t.is_alpha) < MIN_INDIRECT_WORDS:
         return []
     frame = Frame(cue=_span_of(paragraph, marker), speaker=_span_offsets(paragraph, speaker),
-                  tokens_used={t.i for t in marker + speaker})
+                  tokens_used={t.i for t in marker + speaker}, pronoun=_is_pronoun(speaker))
     start, end = _span_of(paragraph, content)
     return [Found(start, end, "indirect", frame, index)]
 
@@ -650,8 +731,25 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     indirect = find_indirect(parsed, lexicon, used)
     found = _merge(parsed.text, direct, indirect)
     _inherit_speakers(found)
-    kept = [f for f in found if _is_attributed_enough(parsed.text, f)]
-    return [_quote(parsed, f, entities) for f in sorted(kept, key=lambda f: (f.start, f.end))]
+    kept = sorted((f for f in found if _is_attributed_enough(parsed.text, f)), key=lambda f: (f.start, f.end))
+    quotes = [_quote(parsed, f, entities) for f in kept]
+    _name_pronoun_speakers(kept, quotes)
+    return quotes
+
+
+def _name_pronoun_speakers(found: list[Found], quotes: list[Quote]) -> None:
+    """Give a pronoun speaker that no entity resolves the named speaker of the quote just before it.
+
+    "« ... », a déclaré Dmitri Peskov. (...) « ... », a-t-il ajouté": the same speaker goes on.
+    Only the speaker's name changes; its phrase stays the pronoun.
+    """
+    named: tuple[Quote, int] | None = None
+    for item, quote in zip(found, quotes):
+        if item.frame.pronoun and quote.speaker_entity is None and named is not None \
+                and item.paragraph - named[1] <= 1:
+            quote.speaker, quote.speaker_entity = named[0].speaker, named[0].speaker_entity
+        elif quote.speaker is not None and not item.frame.pronoun:
+            named = (quote, item.paragraph)
 
 
 def _merge(text: str, direct: list[Found], indirect: list[Found]) -> list[Found]:
@@ -699,7 +797,8 @@ def _inherit_speakers(found: list[Found]) -> None:
     for quote in found:
         if quote.kind == "direct" and quote.frame.speaker is None and previous is not None \
                 and quote.paragraph - previous.paragraph <= 1:
-            quote.frame = Frame(speaker=previous.frame.speaker, via=quote.frame.via or previous.frame.via)
+            quote.frame = Frame(cue=quote.frame.cue, speaker=previous.frame.speaker, verb=quote.frame.verb,
+                                via=quote.frame.via or previous.frame.via, pronoun=previous.frame.pronoun)
         if quote.frame.speaker is not None:
             previous = quote
 

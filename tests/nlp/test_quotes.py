@@ -1,0 +1,257 @@
+"""Quotes: direct and indirect, speaker, cue and channel, in French and English; what is not a quote."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SEED
+from veille.nlp.models import load_model, model_name
+from veille.nlp.parse import Parsed, parse
+from veille.nlp.quotes import find_quotes, is_headline
+from veille.records import Entity, Mention, Page, Quote
+
+
+def parsed_of(text: str, language: str | None, with_model: bool = True) -> Parsed:
+    """Parse already-clean text (one paragraph per line) with the language's model."""
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    nlp = load_model(language) if with_model else None
+    return parse(paragraphs, language, "2016-11-29", nlp, model_name(language) if nlp else None)
+
+
+def quotes_of(text: str, language: str | None, entities: list[Entity] | None = None,
+              with_model: bool = True) -> list[Quote]:
+    """Return the quotes found in a text, checking that every offset slices to its text."""
+    parsed = parsed_of(text, language, with_model)
+    quotes = find_quotes(parsed, entities or [])
+    for quote in quotes:
+        assert parsed.text[quote.start:quote.end] == quote.text
+        if quote.speaker_span is not None:
+            span = quote.speaker_span
+            assert parsed.text[span.start:span.end] == span.text
+    return quotes
+
+
+def one(quotes: list[Quote], starts_with: str) -> Quote:
+    """Return the only quote whose text starts with some words."""
+    found = [q for q in quotes if q.text.startswith(starts_with)]
+    assert len(found) == 1, [q.text for q in quotes]
+    return found[0]
+
+
+def entity(text: str, phrase: str, name: str, entity_id: str = "e1") -> Entity:
+    """Build by hand a person entity mentioned by a phrase of the parsed text."""
+    joined = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+    start = joined.index(phrase)
+    return Entity(id=entity_id, name=name, type="PER", mentions=[Mention(start, start + len(phrase), phrase)])
+
+
+# -- the seed page ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_parsed() -> Parsed:
+    """The seed page, cleaned, then parsed in French."""
+    from veille.pipeline import clean_page
+
+    article = clean_page(Page(source=str(SEED), content=SEED.read_text(encoding="utf-8"), format="dump"))
+    return parse(article.paragraphs, "fr", "2016-11-29", load_model("fr"), model_name("fr"))
+
+
+def test_seed_gives_its_three_expected_quotes(seed_parsed, seed_expected):
+    quotes = find_quotes(seed_parsed, [])
+    for expected in seed_expected["quotes"]:
+        quote = one(quotes, expected["text_starts_with"])
+        assert quote.kind == expected["kind"]
+        assert quote.text.endswith(expected.get("text_ends_with", ""))
+        assert quote.via == expected.get("via")
+    haftar, peskov, meeting = (one(quotes, e["text_starts_with"]) for e in seed_expected["quotes"])
+    assert (haftar.speaker_span.text, haftar.cue) == ("l'ancien général", "a déclaré")
+    assert (peskov.speaker, peskov.cue) == ("Dmitri Peskov", "a déclaré")
+    assert (meeting.speaker_span.text, meeting.cue) == ("il", "a dit")
+
+
+def test_seed_speakers_link_to_the_entities_their_phrases_refer_to(seed_parsed):
+    text = seed_parsed.text
+    start = text.index("l'ancien général")
+    haftar = Entity(id="haftar", name="Khalifa Haftar", type="PER",
+                    mentions=[Mention(start, start + len("l'ancien général"), "l'ancien général", "role")])
+    quotes = find_quotes(seed_parsed, [haftar])
+    quote = one(quotes, "Nos relations sont cruciales")
+    assert (quote.speaker, quote.speaker_entity) == ("Khalifa Haftar", "haftar")
+
+
+# -- French -----------------------------------------------------------------------------
+
+def test_fr_quote_then_reporting_verb_and_speaker():
+    [quote] = quotes_of("« Nous ne céderons rien sur ce point », a déclaré Jean Dupont, maire de la ville.", "fr")
+    assert (quote.text, quote.kind) == ("Nous ne céderons rien sur ce point", "direct")
+    assert (quote.speaker, quote.cue) == ("Jean Dupont", "a déclaré")
+
+
+def test_fr_speaker_and_colon_before_the_quote():
+    [quote] = quotes_of("La ministre Anne Martin a déclaré : « La réforme sera retirée avant l'été. »", "fr")
+    assert quote.text == "La réforme sera retirée avant l'été."
+    assert quote.speaker == "La ministre Anne Martin" and quote.cue == "a déclaré"
+
+
+def test_fr_selon_after_a_quote():
+    [quote] = quotes_of("« La situation est très grave dans le nord du pays », selon Amnesty International.", "fr")
+    assert (quote.speaker, quote.cue, quote.kind) == ("Amnesty International", "selon", "direct")
+
+
+def test_fr_channel_with_speaker_from_the_context():
+    text = ("« Les négociations avancent bien et nous sommes confiants », a affirmé Sergueï Lavrov. "
+            "« Nous voulons une solution politique rapide », rapporte l'agence Tass.")
+    quotes = quotes_of(text, "fr")
+    second = one(quotes, "Nous voulons une solution")
+    assert second.via == "Tass"
+    assert second.speaker == "Sergueï Lavrov"
+
+
+def test_fr_incise_splits_a_quote_in_two_with_one_speaker():
+    text = ("« Cette loi, c'est le démantèlement des services publics, affirme Marie Dausse. "
+            "Je crois en une université publique, ouverte à tous. »")
+    quotes = quotes_of(text, "fr")
+    assert [q.text for q in quotes] == ["Cette loi, c'est le démantèlement des services publics",
+                                        "Je crois en une université publique, ouverte à tous."]
+    assert {q.speaker for q in quotes} == {"Marie Dausse"} and {q.cue for q in quotes} == {"affirme"}
+
+
+def test_fr_inverted_pronoun_takes_the_name_of_the_speaker_before():
+    text = ("« Le Kremlin reste en contact avec toutes les parties », a déclaré Dmitri Peskov.\n"
+            "« Nous ne prenons parti pour personne dans ce conflit », a-t-il ajouté.")
+    second = one(quotes_of(text, "fr"), "Nous ne prenons")
+    assert second.speaker_span.text == "il" and second.cue == "a-t-il ajouté"
+    assert second.speaker == "Dmitri Peskov"
+
+
+def test_fr_indirect_with_infinitive_and_que_clause():
+    text = ("Il a dit avoir eu un entretien lundi avec le ministre de la Défense.\n"
+            "Le porte-parole du gouvernement a annoncé que la réforme serait présentée en juin.")
+    quotes = quotes_of(text, "fr")
+    meeting = one(quotes, "avoir eu un entretien")
+    assert (meeting.kind, meeting.speaker_span.text, meeting.cue) == ("indirect", "Il", "a dit")
+    reform = one(quotes, "que la réforme serait présentée")
+    assert reform.speaker == "Le porte-parole du gouvernement" and reform.kind == "indirect"
+
+
+def test_fr_selon_frames_an_indirect_quote():
+    [quote] = quotes_of("Selon la presse locale, le général s'était déjà rendu à Moscou en septembre.", "fr")
+    assert quote.text == "le général s'était déjà rendu à Moscou en septembre"
+    assert (quote.speaker, quote.cue, quote.kind) == ("la presse locale", "Selon", "indirect")
+
+
+def test_fr_clause_holding_quoted_words_is_mixed():
+    text = "Le ministre a estimé que cette décision était « une erreur historique pour le pays » et qu'il fallait agir."
+    [quote] = quotes_of(text, "fr")
+    assert quote.kind == "mixed" and "« une erreur historique pour le pays »" in quote.text
+
+
+# -- English ----------------------------------------------------------------------------
+
+def test_en_quote_then_speaker_said():
+    [quote] = quotes_of('"We will not back down on this issue," Senator John Smith said on Tuesday.', "en")
+    assert (quote.text, quote.kind) == ("We will not back down on this issue", "direct")
+    assert quote.speaker == "Senator John Smith" and quote.cue == "said"
+
+
+def test_en_speaker_said_colon_quote():
+    [quote] = quotes_of("The mayor said: “The bridge will reopen next week after the repairs.”", "en")
+    assert quote.text == "The bridge will reopen next week after the repairs."
+    assert (quote.speaker, quote.cue) == ("The mayor", "said")
+
+
+def test_en_said_then_speaker_with_adding():
+    text = "“It is over for the old coalition,” said Sean Spicer, adding that talks would resume in May."
+    quotes = quotes_of(text, "en")
+    direct = one(quotes, "It is over")
+    assert (direct.speaker, direct.cue) == ("Sean Spicer", "said")
+    adding = one(quotes, "that talks would resume")
+    assert adding.kind == "indirect" and adding.cue == "adding"
+
+
+def test_en_according_to():
+    [quote] = quotes_of("According to a senior official, the plan was dropped last week.", "en")
+    assert (quote.text, quote.speaker, quote.cue) == ("the plan was dropped last week", "a senior official",
+                                                      "According to")
+
+
+def test_en_said_that_and_told_a_channel():
+    text = ("The minister said that the talks had failed.\n"
+            "Clinton told Reuters that she would not leave the race.")
+    quotes = quotes_of(text, "en")
+    talks = one(quotes, "that the talks had failed")
+    assert (talks.speaker, talks.kind, talks.via) == ("The minister", "indirect", None)
+    race = one(quotes, "that she would not leave the race")
+    assert (race.speaker, race.via, race.cue) == ("Clinton", "Reuters", "told")
+
+
+def test_en_trailing_speaker_said():
+    [quote] = quotes_of("The plan is dead and nobody will revive it, he said.", "en")
+    assert quote.text == "The plan is dead and nobody will revive it" and quote.speaker_span.text == "he"
+
+
+def test_en_speaker_links_to_an_entity():
+    text = '"We are ready to sign the deal tomorrow," Peskov said.'
+    peskov = entity(text, "Peskov", "Dmitri Peskov", "peskov")
+    [quote] = quotes_of(text, "en", [peskov])
+    assert (quote.speaker, quote.speaker_entity, quote.speaker_span.text) == ("Dmitri Peskov", "peskov", "Peskov")
+
+
+# -- marks only -------------------------------------------------------------------------
+
+def test_language_without_lexicon_still_gets_direct_quotes_and_a_name_next_to_them():
+    text = "„Wir werden diese Entscheidung nicht akzeptieren“, Angela Merkel."
+    [quote] = quotes_of(text, "de")
+    assert quote.text == "Wir werden diese Entscheidung nicht akzeptieren"
+    assert quote.speaker == "Angela Merkel"
+
+
+def test_no_model_still_gets_direct_quotes_and_a_listed_cue():
+    [quote] = quotes_of("« Nous ne céderons rien sur ce point », a déclaré Jean Dupont.", "fr", with_model=False)
+    assert (quote.speaker, quote.cue) == ("Jean Dupont", "a déclaré")
+
+
+def test_quote_running_over_two_paragraphs_keeps_its_speaker():
+    text = ('"The first part of what I have to say is about the budget and the deficit," Smith said.\n'
+            '"And this goes on into a second paragraph that has no closing mark\n'
+            '"and ends in the third one, where the quote is finally closed."')
+    quotes = quotes_of(text, "en")
+    assert len(quotes) == 3 and all(q.speaker == "Smith" for q in quotes)
+
+
+# -- not quotes -------------------------------------------------------------------------
+
+def test_scare_quotes_of_one_or_two_words_are_not_quotes():
+    text = ("Le gouvernement parle de « moralisation » de la vie publique et de « second cerveau », "
+            "a déclaré le ministre.")
+    assert [q for q in quotes_of(text, "fr") if q.kind == "direct"] == []
+
+
+def test_titles_of_works_are_not_quotes():
+    french = "Dans son livre « La crise commence où finit le langage », l'auteur revient sur 2008."
+    english = 'He starred in the film "Gone With the Wind Again" last year.'
+    assert [q for q in quotes_of(french, "fr") + quotes_of(english, "en") if q.kind == "direct"] == []
+
+
+def test_headlines_give_no_quote():
+    assert is_headline("Haftar : « Nous espérons éradiquer le terrorisme avec votre aide »")
+    assert not is_headline("Il a dit : « Nous espérons éradiquer le terrorisme avec votre aide. »")
+    assert quotes_of("Haftar : « Nous espérons éradiquer le terrorisme avec votre aide »", "fr") == []
+
+
+def test_plain_text_without_speech_gives_no_quote():
+    text = "Le gouvernement d'union a été formé dans le cadre du processus de paix parrainé par l'Onu."
+    assert quotes_of(text, "fr") == []
+
+
+# -- any text ---------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(["«", "»", "“", "”", '"', "„", ", a déclaré ", " said ", "selon ", "according to ",
+                           "Jean Dupont", "il", ":", ".", " ", "\n", "que ", "that ", "-t-il ", "mot", "word"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=30), st.sampled_from(["fr", "en", "xx"]))
+def test_any_text_gives_quotes_whose_offsets_slice_to_their_text(pieces, language):
+    quotes_of("".join(pieces), language)
