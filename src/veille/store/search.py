@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ ANALYZER = "veille"
 SNIPPET_CHARS = 220  # about two lines of a result list
 ADD_BATCH = 2000  # articles read from DuckDB per round trip while indexing
 WRITER_HEAP = 64_000_000  # bytes: tantivy needs 15 MB per thread at least; 64 MB indexes 10k articles in seconds
+QUERY_SYNTAX = re.compile(r'[:*()\[\]{}^~"+\-!\\<>=]')  # the query language's operators, for a plain retry
 FACET_SIZE = {"language": 20, "site": 50}
 
 
@@ -134,15 +136,25 @@ class SearchIndex:
     def search(self, words: str | None, filters: SearchFilters, *, limit: int = 20,
                offset: int = 0) -> dict[str, Any]:
         """Return one page of matching articles (best first, or newest first without words) and facets."""
-        query = self._query(words, filters)
         searcher = self.index.searcher()
-        if words and words.strip():
-            result = searcher.search(query, limit=limit, offset=offset, count=True)
-        else:
-            result = searcher.search(query, limit=limit, offset=offset, count=True, order_by_field="day")
+        query = self._query(words, filters)
+        try:
+            result = self._run(searcher, query, bool(words and words.strip()), limit, offset)
+        except ValueError:  # syntax the lenient parser let through but the engine refuses ("title:*")
+            words = QUERY_SYNTAX.sub(" ", words or "")
+            query = self._query(words, filters)
+            result = self._run(searcher, query, bool(words.strip()), limit, offset)
         snippets = _Snippets(searcher, query, self.index.schema, bool(words and words.strip()))
         items = [_hit(searcher.doc(address), key, snippets) for key, address in result.hits]
         return {"items": items, "total": result.count, "facets": _facets(searcher, query)}
+
+    @staticmethod
+    def _run(searcher: tantivy.Searcher, query: tantivy.Query, by_score: bool, limit: int,
+             offset: int) -> tantivy.SearchResult:
+        """Run a query: best first when it has words, else newest first."""
+        if by_score:
+            return searcher.search(query, limit=limit, offset=offset, count=True)
+        return searcher.search(query, limit=limit, offset=offset, count=True, order_by_field="day")
 
     def _query(self, words: str | None, filters: SearchFilters) -> tantivy.Query:
         """Return the query for some words (lenient syntax: "d'union" is a phrase, not an error) and filters."""

@@ -11,6 +11,7 @@ from veille.web.render import entity_href
 
 WIDTH, HEIGHT, PAD = 640, 160, 28
 MONTHLY_AFTER = 120  # days: a longer timeline is drawn a bar per month, else a bar per day
+BAR_MAX = 40  # px: a timeline of a few days keeps thin bars instead of one wide block
 NETWORK_NODES = 16  # neighbours drawn around the entity: more makes the labels unreadable
 
 
@@ -19,7 +20,7 @@ def timeline_svg(points: list[dict[str, Any]], label: str) -> Markup:
     counts = _bucket(points)
     if not counts:
         return Markup("")
-    top, width = max(counts.values()), (WIDTH - 2 * PAD) / len(counts)
+    top, width = max(counts.values()), min(BAR_MAX, (WIDTH - 2 * PAD) / len(counts))
     bars = []
     for i, (key, value) in enumerate(counts.items()):
         height = (HEIGHT - 2 * PAD) * value / top
@@ -67,5 +68,5 @@ def network_svg(name: str, neighbours: list[dict[str, Any]], label: str) -> Mark
                      f'{escape(other["name"])}</text></a>')
     centre = (f'<circle class="centre" cx="{middle}" cy="{middle}" r="11"/>'
               f'<text x="{middle}" y="{middle + 28}" text-anchor="middle">{escape(name)}</text>')
-    return Markup(f'<svg class="network" viewBox="-120 0 660 {size}" role="img" aria-label="{escape(label)}">'
+    return Markup(f'<svg class="network" viewBox="-170 0 760 {size}" role="img" aria-label="{escape(label)}">'
                   + "".join(edges) + centre + "".join(nodes) + "</svg>")

@@ -1,0 +1,74 @@
+"""The stores the API and web tests read: the bundled samples, plus articles written here by hand.
+
+The sample store is built once per test process (its ingest loads the spaCy models), and the
+API and browser tests share it. The hand-written articles carry what the annotators may not
+produce yet (events, a story) and what must never run in a page (markup in titles and quotes).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from veille.cli import main
+from veille.store.connect import open_store
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+_BUILT: dict[str, Path] = {}
+
+HOSTILE_TITLE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Titre piégé'
+HOSTILE_QUOTE = '<b onmouseover="window.__pwned = 3">gras</b><script>window.__pwned = 4</script>'
+HOSTILE_SPEAKER = '<svg onload="window.__pwned = 5">Orateur'
+HOSTILE_TEXT = (f"Le ministre Paul Ndiaye a déclaré : « {HOSTILE_QUOTE} » lors du sommet de Dakar.\n\n"
+                "Paul Ndiaye a rencontré Awa Sarr, présidente du conseil, à Dakar mardi.")
+
+
+def sample_store(factory) -> Path:
+    """Return the path of the store made from data/samples and the hand-written rows (built once)."""
+    if "samples" not in _BUILT:
+        folder = factory.mktemp("sample-store")
+        path = folder / "samples.duckdb"
+        try:
+            main(["ingest", str(SAMPLES), "--db", str(path), "--no-progress", "--workers", "2"])
+        except SystemExit as exit_:
+            assert exit_.code in (0, None), f"ingest of the samples failed with exit {exit_.code}"
+        add_hand_written(str(path))
+        _BUILT["samples"] = path
+    return _BUILT["samples"]
+
+
+def copy_store(source: Path, folder: Path) -> Path:
+    """Copy a store file (not its search index) into a folder, for a test that changes it."""
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+def add_hand_written(path: str) -> None:
+    """Add two hand-written articles, their annotations, one event reported by both, and a story."""
+    quote_start = HOSTILE_TEXT.index(HOSTILE_QUOTE)
+    second = HOSTILE_TEXT.index("Paul Ndiaye a rencontré")
+    with open_store(path) as con:
+        for article_id, site, published in (("hand0000000000000000000000000001", "dakar-soir.example", "2025-03-04"),
+                                            ("hand0000000000000000000000000002", "lejournal.example", "2025-03-05")):
+            con.execute("""INSERT INTO articles (id, source, site, title, published, language, text, paragraphs,
+                                                 removed, meta)
+                           VALUES (?, 'hand-written', ?, ?, ?, 'fr', ?, ?, ?, '{}')""",
+                        [article_id, site, HOSTILE_TITLE, published, HOSTILE_TEXT, HOSTILE_TEXT.split("\n\n"),
+                         '[{"text": "<script>window.__pwned = 6</script>Partager", "reason": "ui_line"}]'])
+            for entity_id, name, starts in (("ent-ndiaye", "Paul Ndiaye", (HOSTILE_TEXT.index("Paul Ndiaye"), second)),
+                                            ("ent-sarr", "Awa Sarr", (HOSTILE_TEXT.index("Awa Sarr"),))):
+                con.execute("INSERT INTO entities VALUES (?, ?, ?, 'PER', ?, '{}', ?)",
+                            [article_id, entity_id, name, ["ministre"] if name == "Paul Ndiaye" else [], len(starts)])
+                for start in starts:
+                    con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, 'name')",
+                                [article_id, entity_id, start, start + len(name), name])
+            con.execute("""INSERT INTO quotes VALUES (?, ?, ?, ?, ?, 'direct', ?, 'ent-ndiaye', 'a déclaré', NULL,
+                                                      12, 23)""",
+                        [article_id, f"q-{article_id[-1]}", quote_start, quote_start + len(HOSTILE_QUOTE), HOSTILE_QUOTE,
+                         "Paul Ndiaye" if article_id.endswith("1") else HOSTILE_SPEAKER])
+            con.execute("""INSERT INTO events VALUES (?, ?, 'CONSULT', 'Paul Ndiaye', 'ent-ndiaye', 'Awa Sarr',
+                                                      'ent-sarr', 'Dakar', '2025-03-04', ?, ?, ?, false, NULL)""",
+                        [article_id, f"ev-{article_id[-1]}", second, len(HOSTILE_TEXT), HOSTILE_TEXT[second:]])
+        con.execute("CREATE TABLE IF NOT EXISTS story_members (story_id VARCHAR, article_id VARCHAR)")
+        con.execute("""INSERT INTO story_members VALUES ('story-dakar', 'hand0000000000000000000000000001'),
+                                                        ('story-dakar', 'hand0000000000000000000000000002')""")
