@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test eval bench clean
+.PHONY: install demo test stress eval bench clean
 
 install: $(STAMP)
 
@@ -23,6 +23,11 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The reliability suite at full size: 100 MB pages, 1 GB WARC records, a million-line dump,
+# 4 GB gzip bombs, 20 kill -9 trials, ten times the fuzzing examples (docs/reliability.md).
+stress: install
+	VEILLE_STRESS=1 $(BIN)/python -m pytest tests/reliability
 
 eval: install
 	$(BIN)/python -m eval --shared $(SHARED)
