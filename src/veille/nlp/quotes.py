@@ -62,6 +62,7 @@ class QuoteLexicon:
     via_verbs: frozenset[str] = frozenset()
     title_nouns: frozenset[str] = frozenset()
     inverted_pronouns: frozenset[str] = frozenset()
+    speaker_nouns: frozenset[str] = frozenset()
 
     @property
     def openers(self) -> dict[str, list[str]]:
@@ -86,7 +87,13 @@ def quote_lexicon(language: str | None) -> QuoteLexicon:
         initial_markers=phrases("initial_markers"), channel_verbs=words("channel_verbs"),
         channel_nouns=words("channel_nouns"), channels=frozenset(data.get("channels", [])),
         via_verbs=words("via_verbs"), title_nouns=words("title_nouns"),
-        inverted_pronouns=words("inverted_pronouns"))
+        inverted_pronouns=words("inverted_pronouns"),
+        speaker_nouns=words("speaker_nouns") | _role_nouns(language))
+
+
+def _role_nouns(language: str | None) -> frozenset[str]:
+    """Return the nouns that name what a person does ("ministre", "toxicologue"), from the entity lexicon."""
+    return frozenset(word.lower() for word in load_lexicon("entities", language).get("role_nouns", []))
 
 
 def _all_marks() -> tuple[tuple[str, str], ...]:
@@ -278,18 +285,20 @@ def _inverted(verb: Any, lexicon: QuoteLexicon) -> list[Any]:
     return found
 
 
-def _speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any],
-                    outside: tuple[int, int] | None = None) -> list[Any]:
+def _speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any], not_before: int | None = None) -> list[Any]:
     """Return the speaker phrase of a reporting verb: subject, inverted pronoun, or noun phrase after it.
 
-    A subject that the parse finds between `outside`'s offsets (inside the quote) is none.
+    A subject that the parse finds before `not_before` (a paragraph offset: inside or before
+    the quote the verb follows) is none: the parse joined the quote's words to the verb.
     """
     for token in _inverted(verb, lexicon):
         if token.text[1:].lower() in lexicon.inverted_pronouns:
             return [token]
     subject = _subject(verb)
-    if subject is not None and not (outside and outside[0] <= subject.idx < outside[1]):
+    if subject is not None and (not_before is None or subject.idx >= not_before):
         return _phrase(subject)
+    if "Inf" in verb.morph.get("VerbForm"):
+        return []  # "demander le programme": an infinitive has no subject after it
     return _phrase_after([t for t in after if t.i > verb.i])
 
 
@@ -430,20 +439,18 @@ def _frame_direct(paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -
     """Return the cue, speaker and channel that the words around a quote give."""
     after = _window_after(paragraph, marked.close + 1, lexicon)
     before = _window_before(paragraph, marked.open, lexicon)
-    inside = (marked.open - paragraph.start, marked.close - paragraph.start + 1)
-    frame = _frame_after(paragraph, after, lexicon, inside) or _frame_before(paragraph, before, lexicon) or Frame()
+    frame = _frame_after(paragraph, after, lexicon, marked.close - paragraph.start + 1) or _frame_before(paragraph, before, lexicon) or Frame()
     if frame.via is None:
         used = frame.tokens_used
         frame.via = _channel([t for t in after + before if t.i not in used], used, lexicon)
     return frame
 
 
-def _frame_after(paragraph: Paragraph, after: list[Any], lexicon: QuoteLexicon,
-                 inside: tuple[int, int]) -> Frame | None:
+def _frame_after(paragraph: Paragraph, after: list[Any], lexicon: QuoteLexicon, not_before: int) -> Frame | None:
     """Return the frame of "», a déclaré X" / "," X said" / "», selon X", or None."""
     for position, token in enumerate(after[:MAX_CUE_DISTANCE + 1]):
         if _is_verb(token, lexicon) and not _governs_clause_after(token):
-            return _verb_frame(paragraph, token, after, lexicon, inside)
+            return _verb_frame(paragraph, token, after, lexicon, not_before)
         marker = _marker_at(after, position, lexicon.markers)
         if marker:
             return _marker_frame(paragraph, after[position:position + marker], after[position + marker:])
@@ -474,10 +481,10 @@ def _governs_clause_after(verb: Any) -> bool:
 
 
 def _verb_frame(paragraph: Paragraph, verb: Any, window: list[Any], lexicon: QuoteLexicon,
-                inside: tuple[int, int] | None = None, speaker: list[Any] | None = None) -> Frame:
+                not_before: int | None = None, speaker: list[Any] | None = None) -> Frame:
     """Return the frame a reporting verb gives: its group as cue, its subject as speaker, a channel."""
     group = _verb_group(verb, lexicon)
-    speaker = _speaker_tokens(verb, lexicon, window, inside) if speaker is None else speaker
+    speaker = _speaker_tokens(verb, lexicon, window, not_before) if speaker is None else speaker
     used = {t.i for t in group} | {t.i for t in speaker}
     if verb.lemma_.lower() in lexicon.channel_verbs and speaker and _is_channel(speaker, lexicon):
         # "« ... », rapporte l'agence Tass": the agency relays; the speaker comes from the context
@@ -549,7 +556,7 @@ def _incise(paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -> tupl
         before = verb.doc[group[0].i - 1] if group[0].i > 0 else None
         if before is None or before.text != "," or before.idx < marked.start - paragraph.start:
             continue
-        speaker = _speaker_tokens(verb, lexicon, tokens[position + 1:], (0, before.idx))
+        speaker = _speaker_tokens(verb, lexicon, tokens[position + 1:], before.idx)
         last = max([t.i for t in group] + [t.i for t in speaker])
         end = next((t for t in tokens if t.i > last and (t.text in _TERMINATORS or t.text == ",")), None)
         if speaker and end is not None and all(t.i > verb.i or t in group for t in speaker):
@@ -631,6 +638,8 @@ def find_indirect(parsed: Parsed, lexicon: QuoteLexicon, used: set[tuple[int, in
             continue
         for sentence in paragraph.doc.sents:
             tokens = list(sentence)
+            if _is_question(tokens):
+                continue
             for token in tokens:
                 if (index, token.i) not in used and token.pos_ == "VERB" and _is_verb(token, lexicon):
                     found.extend(_reported_clause(paragraph, index, token, tokens, lexicon))
@@ -638,10 +647,15 @@ def find_indirect(parsed: Parsed, lexicon: QuoteLexicon, used: set[tuple[int, in
     return found
 
 
+def _is_question(tokens: list[Any]) -> bool:
+    """Return True for a question: it asks, it reports nothing."""
+    return any(t.text == "?" for t in tokens[-3:])
+
+
 def _reported_clause(paragraph: Paragraph, index: int, verb: Any, sentence: list[Any],
                      lexicon: QuoteLexicon) -> list[Found]:
     """Return the clause a reporting verb governs, with the verb's subject as speaker ([] when unclear)."""
-    content = _complement(verb, sentence)
+    content = _complement(verb, sentence, lexicon)
     if len(content) < MIN_INDIRECT_WORDS or sum(1 for t in content if t.is_alpha) < MIN_INDIRECT_WORDS:
         return []
     after_content = [t for t in sentence if t.i > verb.i] if content[0].i < verb.i else []
@@ -666,16 +680,36 @@ def _subject_phrase(verb: Any) -> list[Any]:
     return _phrase(subject)
 
 
-def _complement(verb: Any, sentence: list[Any]) -> list[Any]:
+def _complement(verb: Any, sentence: list[Any], lexicon: QuoteLexicon) -> list[Any]:
     """Return the tokens of what a reporting verb reports: its clause, or what comes before "..., he said"."""
     for child in verb.children:
         if child.dep_ in _CLAUSE_DEPS and (child.dep_ == "ccomp" or child.pos_ in ("VERB", "AUX")):
-            tokens = _trim(list(child.doc[child.left_edge.i:child.right_edge.i + 1]))
-            return [t for t in tokens if t.i < verb.i] if tokens and tokens[0].i < verb.i else tokens
+            if child.i < verb.i:
+                return _trim([t for t in child.doc[child.left_edge.i:child.right_edge.i + 1] if t.i < verb.i])
+            return _clause_after(verb, child, sentence, lexicon)
     if verb.dep_ == "parataxis" and verb.head.i < verb.i:
         first_of_group = min([verb.i] + [c.i for c in verb.children if c.i < verb.i])
         return _trim([t for t in sentence if t.i < first_of_group])
     return []
+
+
+def _clause_after(verb: Any, clause: Any, sentence: list[Any], lexicon: QuoteLexicon) -> list[Any]:
+    """Return a reported clause after its verb: from its first word (or the verb's object, in
+    "appelle X à", "accuse X de") to the end of the sentence, or to ", <reporting verb>" ("..., adding")."""
+    objects = [c for c in verb.children if c.dep_ in ("obj", "dobj") and verb.i < c.i < clause.i
+               and clause.dep_ == "xcomp"]
+    start = min([clause.left_edge.i] + [o.left_edge.i for o in objects])
+    taken = []
+    for token in (t for t in sentence if t.i >= start):
+        if token.i > clause.right_edge.i and token.text == "," and _reporting_follows(token, lexicon):
+            break
+        taken.append(token)
+    return _trim(taken)
+
+
+def _reporting_follows(comma: Any, lexicon: QuoteLexicon) -> bool:
+    """Return True when a reporting verb comes within three words after a comma."""
+    return any(_is_verb(t, lexicon) for t in comma.doc[comma.i + 1:comma.i + 4])
 
 
 def _marked_sentence(paragraph: Paragraph, index: int, tokens: list[Any], lexicon: QuoteLexicon) -> list[Found]:
@@ -685,19 +719,25 @@ def _marked_sentence(paragraph: Paragraph, index: int, tokens: list[Any], lexico
         size = _marker_at(words, position, lexicon.markers)
         if not size and position == 0:
             size = _marker_at(words, 0, lexicon.initial_markers)
-            if size and not _is_named_source(_phrase_after(words[size:]), words, size):
+            if size and not _is_named_source(_phrase_after(words[size:]), words, size, lexicon):
                 size = 0
         if size:
             return _marker_quote(paragraph, index, words, position, size)
     return []
 
 
-def _is_named_source(phrase: list[Any], words: list[Any], size: int) -> bool:
-    """Return True when a sentence-initial "Pour X," names a person, group or pronoun, then a comma."""
+def _is_named_source(phrase: list[Any], words: list[Any], size: int, lexicon: QuoteLexicon) -> bool:
+    """Return True when a sentence-initial "Pour X," names a person, a group or a pronoun, then a comma."""
     following = size + len(phrase)
     if not phrase or following >= len(words) or words[following].text != ",":
         return False
-    return any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PER", "PERSON", "ORG") for t in phrase)
+    return any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PER", "PERSON", "ORG")
+               or _singular(t.lower_) in lexicon.speaker_nouns for t in phrase)
+
+
+def _singular(word: str) -> str:
+    """Return a noun without its plural ending ("détracteurs" → "détracteur"): enough for a lexicon look-up."""
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
 def _marker_quote(paragraph: Paragraph, index: int, words: list[Any], position: int, size: int) -> list[Found]:
@@ -733,23 +773,28 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     _inherit_speakers(found)
     kept = sorted((f for f in found if _is_attributed_enough(parsed.text, f)), key=lambda f: (f.start, f.end))
     quotes = [_quote(parsed, f, entities) for f in kept]
-    _name_pronoun_speakers(kept, quotes)
+    _name_pronoun_speakers(parsed, entities, kept, quotes)
     return quotes
 
 
-def _name_pronoun_speakers(found: list[Found], quotes: list[Quote]) -> None:
-    """Give a pronoun speaker that no entity resolves the named speaker of the quote just before it.
+def _name_pronoun_speakers(parsed: Parsed, entities: list[Entity], found: list[Found], quotes: list[Quote]) -> None:
+    """Give a pronoun speaker that no entity resolves the person named last before its quote.
 
-    "« ... », a déclaré Dmitri Peskov. (...) « ... », a-t-il ajouté": the same speaker goes on.
-    Only the speaker's name changes; its phrase stays the pronoun.
+    That person is the named speaker of an earlier quote or a person's name, whichever
+    comes later, in the same paragraph or the one before: "Marie Dausse défend son point
+    de vue. « ... », affirme-t-elle". Only the speaker's name changes; its phrase stays the pronoun.
     """
-    named: tuple[Quote, int] | None = None
+    people = [(m.start, m.end, e.name, e.id) for e in entities if e.type == "PER" for m in e.mentions
+              if m.kind == "name"]
     for item, quote in zip(found, quotes):
-        if item.frame.pronoun and quote.speaker_entity is None and named is not None \
-                and item.paragraph - named[1] <= 1:
-            quote.speaker, quote.speaker_entity = named[0].speaker, named[0].speaker_entity
-        elif quote.speaker is not None and not item.frame.pronoun:
-            named = (quote, item.paragraph)
+        if item.frame.pronoun and quote.speaker_entity is None:
+            low = parsed.paragraphs[max(item.paragraph - 1, 0)].start
+            high = min(item.marks[0] if item.marks else item.start, item.frame.speaker[0])
+            earlier = [(q.speaker_span.start, q.speaker_span.end, q.speaker, q.speaker_entity)
+                       for f, q in zip(found, quotes) if q.speaker_span is not None and not f.frame.pronoun]
+            before = [c for c in people + earlier if low <= c[0] and c[1] <= high]
+            if before:
+                _, _, quote.speaker, quote.speaker_entity = max(before, key=lambda c: c[1])
 
 
 def _merge(text: str, direct: list[Found], indirect: list[Found]) -> list[Found]:
