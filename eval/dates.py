@@ -27,7 +27,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from veille.nlp.dates import find_dates
+from veille.nlp.dates import find_dates, grammar
 from veille.nlp.models import load_model
 from veille.nlp.parse import Paragraph, Parsed
 from veille.records import DateRef
@@ -70,6 +70,7 @@ def run(shared: Path, console: Console, failures: int = 0) -> None:
         return
     documents = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     nlp = load_model("fr")
+    grammar("fr"), grammar("en")  # compiled once per process: not part of the per-document time
     started = time.perf_counter()
     scored, seconds = [], 0.0
     for document in documents:
@@ -128,14 +129,14 @@ def summary_table(scored: list[Scored], documents: list[dict], seconds: float, t
     precision, recall = matched / found if found else 0.0, matched / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     table = Table(title=f"dates: french-news-gold ({len(documents)} documents)")
-    for column in ("found", "gold", "matched", "P", "R", "F1", "resolved right", "dateparser right",
-                   "ms/doc (dates only)"):
+    for column in ("found", "gold", "matched", "P", "R", "F1", "value right", "dateparser", "ms/doc"):
         table.add_column(column, justify="right")
     table.add_row(str(found), str(gold), str(matched), f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}",
                   f"{right}/{matched} = {right / matched if matched else 0:.3f}",
                   f"{reference}/{matched} = {reference / matched if matched else 0:.3f}",
                   f"{1000 * seconds / max(len(documents), 1):.2f}")
-    table.caption = f"whole run with parsing: {total:.1f} s"
+    table.caption = (f"value right: on matched expressions; dateparser: its value for the gold expression; "
+                     f"ms/doc: find_dates alone; whole run with parsing {total:.1f} s")
     return table
 
 

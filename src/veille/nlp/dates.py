@@ -23,7 +23,7 @@ import re
 from itertools import chain
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,7 +50,7 @@ class Found:
     end: int
     kind: str
     groups: dict[str, str]
-    grammar: DateGrammar  # whose words it is written in
+    grammar: DateGrammar = field(repr=False)  # whose words it is written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +219,7 @@ def _phrase(words: str) -> str:
 
 def _words(words: Iterable[str]) -> str:
     """Return an alternation of lexicon phrases, longest first so the longest one wins."""
-    return "|".join(_phrase(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+    return "(?:" + ("|".join(_phrase(w) for w in sorted(words, key=len, reverse=True)) or "(?!)") + ")"
 
 
 def _names(table: dict[str, int], capital: bool) -> str:
