@@ -37,10 +37,14 @@ class Candidate:
     type: str
     span: Any
     paragraph: Paragraph
+    name: str = ""  # the mention without a courtesy title: "Véran" for "M. Véran"
     key: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.key = name_key(self.mention.text)
+        self.name = self.name or self.mention.text
+        self.key = name_key(self.name)
+        if self.type == "PER":  # "Donald J. Trump" is "Donald Trump"
+            self.key = " ".join(word for word in self.key.split() if len(word.rstrip(".")) > 1) or self.key
 
 
 def find_entities(parsed: Parsed) -> list[Entity]:
@@ -68,9 +72,11 @@ class Words:
     role_modifiers: frozenset[str]
     org_heads: frozenset[str]
     institutions: dict[str, str]
-    determiners: frozenset[str]
+    determiners: frozenset[str]  # definite: "the minister" may refer back to a person named before
+    title_determiners: frozenset[str]  # before a noun title: "la toxicologue X", "du biologiste X"
     pronouns: frozenset[str]
     reporting: frozenset[str]
+    honorifics: frozenset[str]
     demonyms: dict[str, str]  # word -> country
     places: frozenset[str]  # known place names, keyed by name_key
 
@@ -92,8 +98,10 @@ def _words(language: str | None, _cache: dict = {}) -> Words:  # noqa: B006 - a 
         _cache[language] = Words(
             frozenset(lexicon.get("role_nouns", [])), frozenset(lexicon.get("role_modifiers", [])),
             frozenset(lexicon.get("org_heads", [])), dict(lexicon.get("institutions", {})),
-            frozenset(references.get("determiners", [])), frozenset(references.get("person_pronouns", [])),
-            frozenset(references.get("reporting_lemmas", [])), demonyms, frozenset(names))
+            frozenset(references.get("determiners", [])), frozenset(lexicon.get("title_determiners", [])),
+            frozenset(references.get("person_pronouns", [])),
+            frozenset(references.get("reporting_lemmas", [])), frozenset(lexicon.get("honorifics", [])),
+            demonyms, frozenset(names))
     return _cache[language]
 
 
@@ -137,7 +145,8 @@ def _corrected(span, label: str, paragraph: Paragraph, parsed: Parsed, words: Wo
     elif label == "LOC" and name_key(span.text) not in words.places and _has_demonym(span, words):
         label = "ORG"  # a place does not carry a nationality; "l'Aube libyenne" is a group
     start, end = parsed.offset(span, paragraph)
-    return Candidate(Mention(start, end, span.text), label, span, paragraph)
+    name = span[1:].text if len(span) > 1 and span[0].lower_.rstrip(".") in words.honorifics else span.text
+    return Candidate(Mention(start, end, span.text), label, span, paragraph, name)
 
 
 def _without_leading_titles(span, words: Words):
@@ -177,6 +186,8 @@ def _is_not_a_name(span, words: Words) -> bool:
         return True  # "russe": an attribute of what it qualifies, not a place
     if not any(token.text[:1].isupper() for token in span):
         return span.text.casefold() not in words.institutions
+    if len(span) == 1 and span.text.isupper() and span.label_ in ("PER", "PERSON"):
+        return True  # "LPPR", "GMT": acronyms are not people's names
     return len(span) == 1 and _is_common_word_opening(span[0])
 
 
@@ -245,6 +256,8 @@ def _full_name_for(candidate: Candidate, candidates: list[Candidate]) -> Candida
     words = candidate.key.split()
     fuller = [c for c in candidates if c.type == "PER" and len(c.key.split()) > len(words)
               and c.key.split()[-len(words):] == words]
+    if not fuller and len(words) == 1:  # a first name alone: "Marie-Pierre" for "Marie-Pierre Dausse"
+        fuller = [c for c in candidates if c.type == "PER" and len(c.key.split()) > 1 and c.key.split()[0] == words[0]]
     before = [c for c in fuller if c.mention.start < candidate.mention.start]
     if before:
         return before[-1]
@@ -254,12 +267,12 @@ def _full_name_for(candidate: Candidate, candidates: list[Candidate]) -> Candida
 
 def _entity(group: list[Candidate]) -> Entity:
     """Make the entity of a group of mentions, named by its fullest form."""
-    fullest = max(group, key=lambda c: (len(c.key.split()), len(c.mention.text), -c.mention.start))
+    fullest = max(group, key=lambda c: (len(c.key.split()), len(c.name), -c.mention.start))
     types = [c.type for c in group]
     # A person's full name is the strongest evidence of type: the models often call a lone surname an ORG.
     multiword_person = fullest.type == "PER" and len(fullest.key.split()) > 1
     kind = "PER" if multiword_person else max(set(types), key=lambda t: (types.count(t), t == "PER"))
-    name = fullest.mention.text
+    name = fullest.name
     return Entity(entity_id(kind, name), name, kind, mentions=[c.mention for c in group])
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 MAX_APPOSITION_TOKENS = 16  # "figure de proue de la lutte contre les jihadistes dans l'est du pays": 14
 MAX_TITLE_TOKENS = 8  # "le ministre russe de la Défense, X": 6 before the name
 _CLAUSE_WORDS = frozenset({"qui", "que", "qu'", "qu’", "dont", "où", "who", "which", "whom", "whose", "that"})
+_APPOSITION_END = frozenset({",", ";", ":", "(", ")", ".", "«", "»", '"', "“", "”"})
 _TITLE_TOKENS = frozenset({"NOUN", "ADJ", "ADP", "DET", "PROPN", "PART", "PUNCT", "CCONJ"})
 
 
@@ -42,16 +43,21 @@ def has_role_noun(text: str, words: Words) -> bool:
 
 
 def apposition_after(span, words: Words) -> str | None:
-    """Return the role between commas after a name: "X, ministre russe des Affaires étrangères,"."""
+    """Return the role between commas after a name: "X, ministre russe des Affaires étrangères,".
+
+    The role is the noun phrase that opens the apposition, up to a verb or a relative word
+    ("Dewayne Johnson, un jardinier californien atteint d'un cancer" -> "jardinier californien").
+    """
     doc, sentence_end = span.doc, span.sent.end
     if span.end >= sentence_end - 1 or doc[span.end].text != ",":
         return None
     end = span.end + 1
-    while end < sentence_end and doc[end].text not in {",", ";", ":", "(", ")", ".", "«", "»", '"', "“", "”"}:
+    while end < sentence_end and doc[end].text not in _APPOSITION_END and not _opens_clause(doc[end], words) \
+            and doc[end].ent_type_ not in ("PER", "PERSON"):
         end += 1
     chunk = doc[span.end + 1:end]
-    if not 0 < len(chunk) <= MAX_APPOSITION_TOKENS or _is_clause(chunk, words):
-        return None
+    if not 0 < len(chunk) <= MAX_APPOSITION_TOKENS or (end < len(doc) and doc[end].ent_type_ in ("PER", "PERSON")):
+        return None  # "PSL, président Alain Fuchs": a title of the name that follows
     content = [token for token in chunk if token.pos_ != "DET"]
     if not content or content[0].ent_type_ in ("PER", "PERSON") or content[0].like_num:
         return None
@@ -61,17 +67,13 @@ def apposition_after(span, words: Words) -> str | None:
     return _trimmed(chunk)
 
 
-def _is_clause(chunk, words: Words) -> bool:
-    """Return True when a stretch between commas is a clause (it has a verb or a relative word)."""
-    for token in chunk:
-        if token.lower_ in _CLAUSE_WORDS:
-            return True
-        after_determiner = token.i > 0 and token.doc[token.i - 1].pos_ == "DET"
-        is_role_noun = token.lower_ in words.role_nouns  # "figure de proue": tagged as the verb "figurer"
-        if token.pos_ in ("VERB", "AUX") and not after_determiner and not is_role_noun \
-                and "Part" not in token.morph.get("VerbForm"):
-            return True
-    return False
+def _opens_clause(token, words: Words) -> bool:
+    """Return True for a word that ends an apposition's noun phrase: a verb or a relative word."""
+    if token.lower_ in _CLAUSE_WORDS:
+        return True
+    after_determiner = token.i > 0 and token.doc[token.i - 1].pos_ == "DET"
+    is_role_noun = token.lower_ in words.role_nouns  # "figure de proue": tagged as the verb "figurer"
+    return token.pos_ in ("VERB", "AUX") and not after_determiner and not is_role_noun
 
 
 def title_before(span, words: Words) -> str | None:
@@ -88,10 +90,28 @@ def title_before(span, words: Words) -> str | None:
         if token.lower_ in words.role_nouns:
             start = i
     if start is None:
+        start = _determined_noun_before(doc, end, sentence_start, words)
+    if start is None:
         return None
     while start > sentence_start and _is_modifier_of_title(doc[start - 1], words):
         start -= 1
     return _trimmed(doc[start:end])
+
+
+def _determined_noun_before(doc, end: int, sentence_start: int, words: Words) -> int | None:
+    """Return where a common-noun title starts: "la toxicologue Dominique Parent-Massin".
+
+    Any lowercase noun right after a determiner and right before the name (adjectives
+    between them allowed) is a title in French and English news, lexicon or not.
+    """
+    i = end - 1
+    while i > sentence_start and doc[i].pos_ == "ADJ" and doc[i].is_lower:
+        i -= 1
+    noun = doc[i]
+    before = doc[i - 1] if i > sentence_start else None
+    if noun.pos_ == "NOUN" and noun.is_lower and before is not None and before.lower_ in words.title_determiners:
+        return i
+    return None
 
 
 def _is_modifier_of_title(token, words: Words) -> bool:
