@@ -55,3 +55,45 @@ def test_seed_through_the_cli(cli):
     [record] = result.jsonl()
     assert record["title"].startswith("Le général Haftar à Moscou")
     assert list(record)[0] == "source"
+
+
+def _people(record: dict) -> dict:
+    """Return the record's people keyed by name."""
+    return {entity["name"]: entity for entity in record["entities"] if entity["type"] == "PER"}
+
+
+def test_seed_gives_every_person_with_the_roles_of_the_record(seed_record, seed_expected):
+    people = _people(seed_record)
+    assert set(people) == {person["name"] for person in seed_expected["people"]}
+    for person in seed_expected["people"]:
+        assert set(person["roles"]) <= set(people[person["name"]]["roles"]), person["name"]
+
+
+def test_seed_gives_the_places_and_organisations_of_the_record(seed_record, seed_expected):
+    names = {entity["type"]: set() for entity in seed_record["entities"]}
+    for entity in seed_record["entities"]:
+        names[entity["type"]].add(entity["name"])
+    assert set(seed_expected["places"]) <= names["LOC"]
+    # Reuters is the wire credit, lifted out of the text into wire_source.
+    assert set(seed_expected["organizations"]) <= names["ORG"] | {seed_record["wire_source"]}
+
+
+def test_seed_gives_the_quotes_with_speaker_and_channel(seed_record, seed_expected):
+    people = _people(seed_record)
+    for expected in seed_expected["quotes"]:
+        matches = [q for q in seed_record["quotes"] if q["text"].startswith(expected["text_starts_with"])]
+        assert len(matches) == 1, expected["text_starts_with"]
+        quote = matches[0]
+        assert quote["text"].endswith(expected.get("text_ends_with", ""))
+        assert (quote["kind"], quote["speaker"]) == (expected["kind"], expected["speaker"])
+        assert quote["speaker_entity"] == people[expected["speaker"]]["id"]
+        assert quote["via"] == expected.get("via")
+        assert seed_record["text"][quote["start"]:quote["end"]] == quote["text"]
+
+
+def test_seed_resolves_every_date_of_the_record(seed_record, seed_expected):
+    resolved = {(d["text"], d["resolved"]) for d in seed_record["dates"]}
+    for expected in seed_expected["dates_resolved"]:
+        assert (expected["expression"], expected["date"]) in resolved
+    for date in seed_record["dates"]:
+        assert seed_record["text"][date["start"]:date["end"]] == date["text"]
