@@ -240,6 +240,43 @@ def test_headlines_give_no_quote():
     assert quotes_of("Haftar : « Nous espérons éradiquer le terrorisme avec votre aide »", "fr") == []
 
 
+def test_borrowed_terms_set_in_a_sentence_are_not_quotes():
+    text = ("« Nous voulons la paix et rien d'autre », a déclaré le ministre.\n"
+            "Le ministère distribue ensuite des « éléments de langage choisis » aux journalistes.")
+    assert [q.text for q in quotes_of(text, "fr")] == ["Nous voulons la paix et rien d'autre"]
+
+
+def test_questions_report_nothing():
+    assert quotes_of("Selon vous, le gouvernement a-t-il eu raison de céder aux syndicats ?", "fr") == []
+
+
+def test_fr_pour_a_named_group_frames_an_indirect_quote():
+    [quote] = quotes_of("Pour les détracteurs du glyphosate, cette unanimité scientifique est suspecte.", "fr")
+    assert (quote.text, quote.speaker, quote.cue) == ("cette unanimité scientifique est suspecte",
+                                                      "les détracteurs du glyphosate", "Pour")
+    assert quotes_of("Pour la même raison, le projet a été repoussé à l'automne prochain.", "fr") == []
+
+
+def test_fr_appeler_x_a_reports_its_object_and_infinitive():
+    [quote] = quotes_of("Le syndicat appelle les salariés à cesser le travail dès lundi matin.", "fr")
+    assert quote.text == "les salariés à cesser le travail dès lundi matin" and quote.speaker == "Le syndicat"
+
+
+def test_fr_pronoun_speaker_takes_the_person_named_just_before():
+    text = ("Devant ses étudiants, Marie Dausse défend son point de vue. "
+            "« Cette réforme détruit le service public et nous ne l'accepterons pas », affirme-t-elle.")
+    dausse = entity(text, "Marie Dausse", "Marie Dausse", "dausse")
+    [quote] = quotes_of(text, "fr", [dausse])
+    assert (quote.speaker, quote.speaker_entity, quote.speaker_span.text) == ("Marie Dausse", "dausse", "elle")
+
+
+def test_speaker_inside_the_quote_is_not_taken():
+    text = ("« Le danger est la propriété d'une molécule. Le risque est la probabilité d'y être exposé », "
+            "précise la toxicologue Dominique Parent-Massin.")
+    [quote] = quotes_of(text, "fr")
+    assert quote.speaker == "la toxicologue Dominique Parent-Massin"
+
+
 def test_plain_text_without_speech_gives_no_quote():
     text = "Le gouvernement d'union a été formé dans le cadre du processus de paix parrainé par l'Onu."
     assert quotes_of(text, "fr") == []
