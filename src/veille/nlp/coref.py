@@ -86,8 +86,20 @@ def _link_role_noun(parsed, sentence, token, people, titles, words) -> None:
     if entity_at(people, start, end) is not None:
         return
     named_before = [p for p in people if p.mentions and p.mentions[0].start < start and token.lower_ in titles[p.id]]
+    country = _nationality(token, words)
+    if country is not None:  # "le ministre algérien" is not the Malian minister named before
+        named_before = [p for p in named_before if p.attributes.get("country") == country]
     if len(named_before) == 1:
         named_before[0].mentions.append(Mention(start, end, parsed.text[start:end], "role"))
+
+
+def _nationality(token, words: Words) -> str | None:
+    """Return the country of a nationality adjective on a role noun ("le ministre algérien")."""
+    for child in token.children:
+        country = words.demonyms.get(child.lower_)
+        if child.dep_ == "amod" and country:
+            return country
+    return None
 
 
 def _next_is_name(token) -> bool:

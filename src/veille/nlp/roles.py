@@ -89,7 +89,7 @@ def title_before(span, words: Words) -> str | None:
             break
         if token.lower_ in words.role_nouns:
             start = i
-    if start is None:
+    if start is None and end == span.start:  # after a comma, only a role noun makes a title
         start = _determined_noun_before(doc, end, sentence_start, words)
     if start is None:
         return None
