@@ -119,8 +119,10 @@ def print_figures(console: Console, figures: list[dict]) -> None:
 
 def run(sizes: list[int], queries: int, console: Console, out: Path | None = RESULTS) -> list[dict]:
     """Measure every size, print the table and write the JSON figures."""
-    figures = [run_size(size, queries, console) for size in sizes]
-    print_figures(console, figures)
+    figures = []
+    for size in sizes:  # print as each size ends: the largest may take minutes
+        figures.append(run_size(size, queries, console))
+        print_figures(console, figures[-1:])
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         target = out / f"search-{date.today().isoformat()}.json"
