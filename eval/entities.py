@@ -33,7 +33,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.clean import prf
-from veille.records import PARAGRAPH_SEPARATOR, Article, Entity
+from veille.records import PARAGRAPH_SEPARATOR, Article, Entity, content_id
 
 LABELS = ("PER", "LOC", "ORG")
 ROLE_OVERLAP = 0.5  # share of the longer role's words that must match: the rule this set is scored by
@@ -73,7 +73,7 @@ def annotate_text(text: str, published: str | None, language: str = "fr") -> tup
     """Return the annotated Article made of a text's lines, or None and the error it raised."""
     from veille.nlp.annotate import annotate
 
-    article = Article(id=f"eval-{hash(text)}", paragraphs=LineText(text).lines, language=language,
+    article = Article(id=content_id(text), paragraphs=LineText(text).lines, language=language,
                       published=published if published and ISO_DATE.match(published) else None)
     try:
         return annotate(article), None
