@@ -121,6 +121,21 @@ def test_french_relative_periods(sentence, expected):
     assert only(sentence) == expected
 
 
+@pytest.mark.parametrize("language, sentence, expected", [
+    ("fr", "Il est arrivé il y a trois jours.", ("il y a trois jours", "2016-11-26", "day")),
+    ("fr", "Le traité a été signé il y a 2 semaines.", ("il y a 2 semaines", "2016-11-14", "week")),
+    ("fr", "Il a quitté le pouvoir il y a deux ans.", ("il y a deux ans", "2014", "year")),
+    ("en", "He arrived three days ago.", ("three days ago", "2016-11-26", "day")),
+    ("en", "The treaty was signed a year ago.", ("a year ago", "2015", "year")),
+])
+def test_counts_of_units_before_publication(language, sentence, expected):
+    assert only(sentence, language=language) == expected
+
+
+def test_vague_counts_are_not_dates():
+    assert dates_of("Il y a quelques jours, puis il y a moins de dix ans.") == []
+
+
 @pytest.mark.parametrize("sentence", [
     "Plus de 2011 personnes ont été arrêtées.",
     "Le décret n°2019-1130 valide les statuts.",
@@ -195,6 +210,10 @@ def test_without_publication_date_absolute_expressions_still_resolve():
     assert [resolved for _, resolved, _ in found] == ["2014-08", "2015-03-03", "2011"]
 
 
+def test_counts_of_units_without_publication_date_are_unresolved():
+    assert only("Il est arrivé il y a trois jours.", published=None) == ("il y a trois jours", None, "day")
+
+
 def test_yesterday_in_english_without_publication_date_is_unresolved():
     assert only("The minister arrived yesterday.", language="en", published=None) == ("yesterday", None, "day")
 
@@ -253,3 +272,10 @@ def test_arbitrary_text_never_crashes_and_offsets_slice(pieces, separators, lang
         if ref.resolved is not None:
             assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", ref.resolved)
     assert all(a.end <= b.start for a, b in zip(refs, refs[1:]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(pieces=st.lists(st.sampled_from(WORDS + ["Il a", "sera", "a été", ".", "reçu", "«", "»"]), max_size=20))
+def test_arbitrary_words_through_the_french_parse_never_crash(pieces):
+    parsed = parse([" ".join(pieces)], "fr", PUBLISHED, load_model("fr"), "test-model")
+    assert all(parsed.text[ref.start:ref.end] == ref.text for ref in find_dates(parsed))

@@ -75,6 +75,8 @@ class DateGrammar:
     future_verbs: frozenset[str]
     future_modals: frozenset[str]
     also_read: tuple[str, ...]
+    numbers: dict[str, int]
+    ago_units: dict[str, str]
 
     def find(self, text: str, kinds: Iterable[str] | None = None,
              words: list[tuple[int, str]] | None = None) -> Iterable[Found]:
@@ -139,6 +141,8 @@ def grammar(language: str | None) -> DateGrammar | None:
         future_verbs=frozenset(lexicon.get("future_verbs", [])),
         future_modals=frozenset(lexicon.get("future_modals", [])),
         also_read=tuple(lexicon.get("also_read", [])),
+        numbers=_lowered(lexicon.get("numbers", {})),
+        ago_units=_lowered(lexicon.get("ago_units", {})),
     )
 
 
@@ -171,6 +175,7 @@ def _compile_patterns(lexicon: dict[str, Any]) -> dict[str, re.Pattern[str]]:
                    rf"{optional_direction}(?:{GAP}{part})?",
         "relative_day": rf"(?P<relative>{_words(lexicon.get('relative_days', {}))})(?:{GAP}{part})?",
         "period": rf"(?P<period>{_words(lexicon.get('relative_periods', {}))})",
+        "ago": _ago_pattern(lexicon),
     }
     if not lexicon.get("month_first_dates", True):
         del sources["month_day"]
@@ -182,11 +187,29 @@ YEAR_KIND = ("year",)
 MONTH_KINDS = ("day_month", "month_day", "month_year", "month", "month_direction", "direction_month")
 
 
+def _ago_pattern(lexicon: dict[str, Any]) -> str:
+    """Return the pattern of "il y a trois jours", "three days ago" from the lexicon's template."""
+    number = rf"(?P<number>\d{{1,3}}|{_words(lexicon.get('numbers', {}))})"
+    unit = rf"(?P<unit>{_words(lexicon.get('ago_units', {}))})"
+    template = lexicon.get("ago", "")
+    if not template:
+        return "(?!)"
+    pieces = re.split(r"(\{number\}|\{unit\})", template)
+    return "".join({"{number}": number, "{unit}": unit}.get(piece) or _literal(piece) for piece in pieces if piece)
+
+
+def _literal(piece: str) -> str:
+    """Return the pattern of the words of a template between its slots, with the gaps around them."""
+    if not piece.strip():
+        return GAP
+    return (GAP if piece[0].isspace() else "") + _phrase(piece) + (GAP if piece[-1].isspace() else "")
+
+
 def _triggers(lexicon: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """Map each word that can sit in an expression to its kinds: names, and the longest word of each phrase."""
     triggers: dict[str, set[str]] = {}
     tables = (("months", MONTH_KINDS), ("weekdays", ("weekday",)), ("relative_days", ("relative_day",)),
-              ("relative_periods", ("period",)))
+              ("relative_periods", ("period",)), ("ago_units", ("ago",)))
     for table, kinds in tables:
         for phrase in lexicon.get(table, {}):
             word = max(WORD.findall(phrase.lower()), key=len)
@@ -200,7 +223,8 @@ def _openers(lexicon: dict[str, Any]) -> frozenset[str]:
     phrases = [*lexicon.get("months", {}), *lexicon.get("weekdays", {}), *lexicon.get("relative_days", {}),
                *lexicon.get("relative_periods", {}), *lexicon.get("direction_words", {}),
                *lexicon.get("first_day", []), *lexicon.get("month_prefixes", []), *lexicon.get("year_prefixes", []),
-               *lexicon.get("day_prefixes", []), *lexicon.get("weekday_prefixes", [])]
+               *lexicon.get("day_prefixes", []), *lexicon.get("weekday_prefixes", []),
+               *lexicon.get("numbers", {}), lexicon.get("ago", "")]
     firsts = {WORD.match(phrase.lower()).group() for phrase in phrases if WORD.match(phrase)}
     return frozenset(form for word in firsts for form in (word, word.capitalize(), word.upper()))
 
@@ -212,7 +236,8 @@ def _reach(lexicon: dict[str, Any]) -> int:
                 *lexicon.get("day_prefixes", []), *lexicon.get("weekday_prefixes", [])]
     names = [*lexicon.get("weekdays", {}), *lexicon.get("direction_words", {})]
     # A day-month date can hold, before its month, a prefix, a weekday and a day ("le mardi 12 ").
-    return max(map(len, phrases + prefixes)) + max(map(len, names)) + len(" 12th of ") + 2
+    longest = max(map(len, [*phrases, *prefixes, lexicon.get("ago", "") + max(lexicon.get("numbers", {"": 0}), key=len)]))
+    return longest + max(map(len, names)) + len(" 12th of ") + 2
 
 
 def _phrase(words: str) -> str:
@@ -473,20 +498,34 @@ def _is_capitalized_inside_sentence(text: str, start: int) -> bool:
 def resolve_period(context: Context, found: Found) -> Resolution | None:
     """Resolve "la semaine dernière", "le mois dernier", "l'an dernier", "ce week-end"."""
     unit, offset = found.grammar.periods[_key(found.groups["period"])]
-    granularity = "week" if unit == "weekend" else unit
+    if unit != "weekend":
+        return _shifted(context.anchor, unit, offset)
     if context.anchor is None:
-        return None, granularity
-    anchor = context.anchor
+        return None, "week"
+    direction = offset if offset is not None else context.direction(found) or PAST
+    day = _weekend_from(context.anchor, direction, offset is not None)
+    return (day - timedelta(days=day.weekday())).isoformat(), "week"
+
+
+def resolve_ago(context: Context, found: Found) -> Resolution | None:
+    """Resolve "il y a trois jours", "two weeks ago": that many units before publication."""
+    number, words = found.groups["number"], found.grammar
+    count = int(number) if number.isdigit() else words.numbers[_key(number)]
+    return _shifted(context.anchor, words.ago_units[_key(found.groups["unit"])], -count)
+
+
+def _shifted(anchor: date | None, unit: str, offset: int) -> Resolution:
+    """Return the day, week (its Monday), month or year that many units away from the anchor."""
+    if anchor is None:
+        return None, unit
     if unit == "year":
         return f"{anchor.year + offset:04d}", "year"
     if unit == "month":
         year, month = divmod(anchor.year * 12 + anchor.month - 1 + offset, 12)
         return f"{year:04d}-{month + 1:02d}", "month"
-    if unit == "weekend":
-        direction = offset if offset is not None else context.direction(found) or PAST
-        day = _weekend_from(anchor, direction, offset is not None)
-    else:
-        day = anchor + timedelta(weeks=offset)
+    if unit == "day":
+        return (anchor + timedelta(days=offset)).isoformat(), "day"
+    day = anchor + timedelta(weeks=offset)
     return (day - timedelta(days=day.weekday())).isoformat(), "week"
 
 
@@ -503,6 +542,7 @@ RULES: dict[str, Callable[[Context, Found], Resolution | None]] = {
     "weekday": resolve_weekday,
     "relative_day": resolve_relative_day,
     "period": resolve_period,
+    "ago": resolve_ago,
 }
 
 
