@@ -100,7 +100,7 @@ class DateRef:
     start: int
     end: int
     resolved: str | None  # ISO date, year-month or year; None when it cannot be resolved
-    granularity: str | None  # day | month | year
+    granularity: str | None  # day | week | month | year
 
 
 @dataclass(slots=True)
