@@ -4,7 +4,7 @@ Two sets under ``<shared>/data/dev/``, read at run time and never copied into th
 
 - ``polnear-attribution-en/dev.jsonl`` (English): every attribution (content spans with
   character offsets); scored whole, and on the attributions whose content holds quote marks
-  against the direct and mixed quotes found;
+  (" “ ” « » or '') against the direct and mixed quotes found;
 - ``french-news-gold/gold.jsonl`` (French): ``quotes`` with no offsets, placed by the
   README's rule (each entry at the first occurrence after the previous entry's start).
 
@@ -33,6 +33,9 @@ from veille.nlp.quotes import find_quotes
 from veille.records import Quote
 
 MIN_OVERLAP = 0.5  # the brief's matching rule
+# The set's own content_has_quote_marks leaves out the doubled apostrophes one publisher
+# (NYT) writes for double quotes: they count here.
+_MARKS = re.compile("[\"“”«»]|''")
 _WORD = re.compile(r"\w+")
 
 
@@ -119,7 +122,7 @@ def load_polnear(root: Path) -> list[Document]:
     for line in (root / "dev.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         gold = [GoldQuote(q["start"], q["end"], [q["speaker"]] if q.get("speaker") else [], None,
-                          q.get("content_has_quote_marks", False), q["quote"])
+                          bool(_MARKS.search(q["quote"])), q["quote"])
                 for q in row["quotes"] if q.get("start") is not None]  # one upstream relation has no content
         docs.append(Document(row["doc_id"], "en", row.get("publication_date"), row["text"], gold))
     return docs

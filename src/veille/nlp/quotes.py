@@ -123,7 +123,7 @@ class Marked:
     """Words between quote marks: offsets of the marks and of the trimmed inner text."""
 
     open: int
-    close: int  # offset of the closing mark (or of the paragraph's end when the quote runs on)
+    close: int  # offset past the closing mark (the paragraph's end when the quote runs on)
     start: int
     end: int
     depth: int = 0
@@ -132,17 +132,24 @@ class Marked:
 def find_marked(text: str, start: int, lexicon: QuoteLexicon, runs_on: bool = False) -> list[Marked]:
     """Return the quoted stretches of one paragraph (offsets shifted by start), nested ones too."""
     openers = lexicon.openers
+    marks = sorted({mark for pair in lexicon.marks for mark in pair}, key=len, reverse=True)
     stack: list[tuple[int, str]] = []
     found: list[Marked] = []
-    for index, char in enumerate(text):
-        if stack and char in openers.get(stack[-1][1], ()) and _may_close(text, index, stack[-1][0]):
-            opened, _ = stack.pop()
-            found.append(_marked(text, start, opened, index, len(stack)))
-        elif char in openers and _may_open(text, index):
-            stack.append((index, char))
+    index = 0
+    while index < len(text):
+        mark = next((m for m in marks if text.startswith(m, index)), None)
+        if mark is None:
+            index += 1
+            continue
+        if stack and mark in openers.get(stack[-1][1], ()) and index > stack[-1][0] + len(stack[-1][1]):
+            opened, opening = stack.pop()
+            found.append(_marked(text, start, (opened, opened + len(opening)), (index, index + len(mark)), len(stack)))
+        elif mark in openers and _may_open(text, index):
+            stack.append((index, mark))
+        index += len(mark)
     if stack and runs_on:  # a quote that goes on in the next paragraph ends with this one
-        opened, _ = stack[0]
-        found.append(_marked(text, start, opened, len(text), 0))
+        opened, opening = stack[0]
+        found.append(_marked(text, start, (opened, opened + len(opening)), (len(text), len(text)), 0))
     return sorted(found, key=lambda m: m.open)
 
 
@@ -151,14 +158,10 @@ def _may_open(text: str, index: int) -> bool:
     return index == 0 or not text[index - 1].isalnum() or text[index] not in "\"”"
 
 
-def _may_close(text: str, index: int, opened: int) -> bool:
-    """Return True when a mark can close the quote opened at `opened` (something stands between)."""
-    return index > opened + 1
-
-
-def _marked(text: str, start: int, opened: int, closed: int, depth: int) -> Marked:
-    """Return a Marked with its inner text trimmed of spaces and of a trailing comma."""
-    inner_start, inner_end = opened + 1, closed
+def _marked(text: str, start: int, opening: tuple[int, int], closing: tuple[int, int], depth: int) -> Marked:
+    """Return a Marked (from the opening mark to past the closing one), its inner text trimmed of
+    spaces and of a trailing comma."""
+    (opened, inner_start), (inner_end, closed) = opening, closing
     while inner_start < inner_end and text[inner_start].isspace():
         inner_start += 1
     while inner_end > inner_start and (text[inner_end - 1].isspace() or text[inner_end - 1] == ","):
@@ -168,7 +171,7 @@ def _marked(text: str, start: int, opened: int, closed: int, depth: int) -> Mark
 
 def _runs_on(paragraph: Paragraph, following: Paragraph | None, lexicon: QuoteLexicon) -> bool:
     """Return True when the next paragraph opens with a mark: the quote goes on there."""
-    return following is not None and following.text[:1] in lexicon.openers
+    return following is not None and any(following.text.startswith(mark) for mark in lexicon.openers)
 
 
 # -- tokens and phrases -----------------------------------------------------------------
@@ -418,13 +421,16 @@ class Found:
     kind: str
     frame: Frame
     paragraph: int
-    marks: tuple[int, int] | None = None  # offsets of the opening and closing marks
+    marks: tuple[int, int] | None = None  # from the opening mark to past the closing one
 
 
 def _window_after(paragraph: Paragraph, offset: int, lexicon: QuoteLexicon) -> list[Any]:
     """Return the tokens after a closing mark, up to the end of the sentence or the next quote."""
-    taken = []
+    taken, depth = [], 0
     for token in _tokens(paragraph, offset, paragraph.end):
+        depth += (token.text == "(") - (token.text == ")")
+        if depth > 0 or token.text == ")":
+            continue  # "Sen. Claire McCaskill (D-Mo.) said": an aside, whatever its full stops
         if token.text in _TERMINATORS or token.text in lexicon.openers:
             break
         taken.append(token)
@@ -444,9 +450,9 @@ def _window_before(paragraph: Paragraph, offset: int, lexicon: QuoteLexicon) -> 
 
 def _frame_direct(paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -> Frame:
     """Return the cue, speaker and channel that the words around a quote give."""
-    after = _window_after(paragraph, marked.close + 1, lexicon)
+    after = _window_after(paragraph, marked.close, lexicon)
     before = _window_before(paragraph, marked.open, lexicon)
-    frame = _frame_after(paragraph, after, lexicon, marked.close - paragraph.start + 1) or _frame_before(paragraph, before, lexicon) or Frame()
+    frame = _frame_after(paragraph, after, lexicon, marked.close - paragraph.start) or _frame_before(paragraph, before, lexicon) or Frame()
     if frame.via is None:
         used = frame.tokens_used
         frame.via = _channel([t for t in after + before if t.i not in used], used, lexicon)
@@ -534,7 +540,7 @@ def find_direct(parsed: Parsed, lexicon: QuoteLexicon) -> list[Found]:
             continue
         marks = find_marked(paragraph.text, paragraph.start, lexicon, runs_on)
         for marked in marks:
-            if marked.depth == 0 and is_speech(parsed.text, marked, lexicon):
+            if marked.depth == 0 and is_speech(parsed.text, marked, lexicon, paragraph.start):
                 found.extend(_direct(parsed.text, paragraph, index, marked, lexicon))
     return found
 
@@ -591,13 +597,13 @@ def is_headline(text: str) -> bool:
     return len(_WORD.findall(text)) <= MAX_HEADLINE_WORDS and not _SENTENCE_END.search(text.strip())
 
 
-def is_speech(text: str, marked: Marked, lexicon: QuoteLexicon) -> bool:
+def is_speech(text: str, marked: Marked, lexicon: QuoteLexicon, paragraph_start: int = 0) -> bool:
     """Return True for quoted words that may be speech: not a scare quote, not a title of a work."""
     inner = text[marked.start:marked.end]
     words = _WORD.findall(inner)
     if len(words) <= MAX_SCARE_WORDS:
         return False
-    before = _WORD.findall(text[max(0, marked.open - 40):marked.open].lower())[-3:]
+    before = _WORD.findall(text[max(paragraph_start, marked.open - 40):marked.open].lower())[-3:]
     if any(word in lexicon.title_nouns for word in before):
         return False
     return not _is_title_case(words)
@@ -616,9 +622,9 @@ _NAME = r"((?:[A-ZÀ-Ý][\w'’.-]+)(?:\s+(?:[A-ZÀ-Ý][\w'’.-]+|de|du|van|von
 
 def _frame_plain(text: str, paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -> Frame:
     """Return the frame of a quote in a paragraph with no parse: a listed verb form and a name next to it."""
-    after = re.split(r"[.!?;«“\"]", text[marked.close + 1:paragraph.end], maxsplit=1)[0]
+    after = re.split(r"[.!?;«“\"]", text[marked.close:paragraph.end], maxsplit=1)[0]
     before = re.split(r"[.!?;»”\"]", text[paragraph.start:marked.open])[-1]
-    after_start, before_start = marked.close + 1, marked.open - len(before)
+    after_start, before_start = marked.close, marked.open - len(before)
     forms = "|".join(re.escape(f) for f in sorted(lexicon.forms, key=len, reverse=True)) or r"(?!)"
     patterns = [
         (after, after_start, rf"^[\s,]*(?P<cue>{forms})\s+(?P<name>{_NAME[1:-1]})"),
@@ -809,12 +815,15 @@ def _merge(text: str, direct: list[Found], indirect: list[Found]) -> list[Found]
     kept_direct = list(direct)
     merged: list[Found] = []
     for clause in indirect:
-        if any(d.marks[0] <= clause.start and clause.end <= d.marks[1] + 1 for d in direct):
-            continue  # speech reported inside a quote: the quote is the record
-        inside = [d for d in direct if clause.start <= d.marks[1] and d.marks[0] < clause.end]
+        holders = [d for d in direct if d.marks[0] <= clause.start and clause.end <= d.marks[1]]
+        if holders:  # the quote is the record; a verb outside it is its cue ("''...,'' X, ..., said")
+            if not holders[0].marks[0] <= clause.frame.cue[0] < holders[0].marks[1]:
+                _lend_frame(holders, clause)
+            continue
+        inside = [d for d in direct if clause.start < d.marks[1] and d.marks[0] < clause.end]
         if inside:
             clause.start = min([clause.start] + [d.marks[0] for d in inside])
-            clause.end = max([clause.end] + [min(d.marks[1] + 1, len(text)) for d in inside])
+            clause.end = max([clause.end] + [d.marks[1] for d in inside])
             outside = _words_outside(text, clause, inside)
             if outside < MIN_INDIRECT_WORDS:
                 _lend_frame(inside, clause)
@@ -830,7 +839,7 @@ def _words_outside(text: str, clause: Found, inside: list[Found]) -> int:
     """Return how many words of a clause lie outside the quotes it holds."""
     chars = list(text[clause.start:clause.end])
     for quote in inside:
-        for offset in range(quote.marks[0], quote.marks[1] + 1):
+        for offset in range(quote.marks[0], quote.marks[1]):
             if clause.start <= offset < clause.end:
                 chars[offset - clause.start] = " "
     return len(_WORD.findall("".join(chars)))
