@@ -17,6 +17,11 @@ Three sets, read at run time and never copied into the repo:
 
 Each text goes through ``veille.nlp.annotate`` as an Article whose paragraphs are the
 text's lines, in French; a document whose annotation raises scores as empty.
+
+Measured on 2026-11-30 (fr_core_news_md and the entity rules of that day): HIPE newseye
+(35 documents) micro F1 0.302 exact, 0.527 overlap (PER 0.622, LOC 0.522, ORG 0.284 overlap);
+french-news-gold (the 6 documents present) people P 0.786, R 0.880, F1 0.830, role recall
+0.467; seed page 4/4 people, 5/5 roles, 6/6 places, 5/6 organisations (Reuters missed).
 """
 from __future__ import annotations
 
@@ -298,7 +303,8 @@ def print_people_failures(console: Console, scores: list[PeopleScore], worst: in
     table = Table(title=f"french-news-gold: worst {worst} documents (people F1)")
     for column in ("document", "F1", "missed people", "missed roles"):
         table.add_column(column)
-    for score in sorted(scores, key=lambda s: people_prf([s])[2])[:worst]:
+    scored = [s for s in scores if s.gold or s.predicted]  # a document with no one in it has nothing to miss
+    for score in sorted(scored, key=lambda s: people_prf([s])[2])[:worst]:
         table.add_row(score.doc_id, f"{people_prf([score])[2]:.2f}", "; ".join(score.missed_people),
                       "; ".join(score.missed_roles))
     console.print(table)
