@@ -23,7 +23,7 @@ from bad_inputs import is_stress_run, reuse_test_module
 kill_resume = reuse_test_module("store/test_kill_resume.py")
 ENV = {**os.environ, "VEILLE_MODEL_FR": "none", "VEILLE_MODEL_EN": "none"}
 TABLES = ("pages", "articles", "rejects", "entities", "mentions", "quotes", "dates", "site_lines", "site_pages")
-PAGES = 120
+PAGES = 80
 
 
 def fingerprint(db) -> dict[str, tuple[int, str]]:
@@ -67,13 +67,13 @@ def kill_at_random(corpus, db, rng: random.Random, horizon: float) -> None:
         process.wait()
 
 
-@pytest.mark.parametrize("kills", [3, pytest.param(20, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("kills", [2, pytest.param(20, marks=pytest.mark.slow)])
 def test_kill_minus_nine_at_random_moments_loses_nothing(tmp_path, corpus_and_reference, kills):
     corpus, reference = corpus_and_reference
     db = tmp_path / "killed.duckdb"
     rng = random.Random(kills)
     for _ in range(kills):
-        kill_at_random(corpus, db, rng, horizon=8.0)
+        kill_at_random(corpus, db, rng, horizon=6.0)
         if db.exists():
             fingerprint(db)  # readable after every kill
     assert run_to_the_end(corpus, db).returncode == 0
@@ -93,7 +93,7 @@ def cap_file_size(limit: int):
 def full_disk_run(tmp_path_factory, corpus_and_reference) -> tuple[subprocess.CompletedProcess, object]:
     """Run an ingest whose files may not grow past 1.5 MB; return the run and its store."""
     db = tmp_path_factory.mktemp("full") / "full.duckdb"
-    return run_to_the_end(corpus_and_reference[0], db, preexec_fn=cap_file_size(1_500_000)), db
+    return run_to_the_end(corpus_and_reference[0], db, preexec_fn=cap_file_size(800_000)), db
 
 
 def test_full_disk_stops_the_ingest_and_the_store_stays_readable_and_resumable(full_disk_run, corpus_and_reference):

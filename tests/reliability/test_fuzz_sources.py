@@ -20,7 +20,7 @@ from veille.records import Page, Reject
 from veille.sources import read_pages
 from veille.store.writer import StoreWriter, reject_key
 
-FUZZ = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PIECES = ["<html>", "<body>", "<p>", "</p>", "<div>", "</div>", "<script>", "</script>", "<!--", "-->", "<br/>",
           "<meta charset=\"latin-1\">", "&amp;", "&#0;", "&#xD800;", "« ", " »", "“", "”", "\n", "\r\n", "\x00", "\ufeff",
           "Rechercher", "(Source : Reuters)", "Moscou, 29 novembre 2016", SENTENCE, SENTENCE * 4]

@@ -92,7 +92,6 @@ def test_ingest_rejects_the_slow_page_and_stores_the_others(tmp_path, workers):
 def test_long_article_times_out_in_annotation(monkeypatch):
     process_page(seed_page())  # load the model outside the budget
     monkeypatch.setenv("VEILLE_PAGE_SECONDS", "5")
-    paragraph = "Le ministre des Affaires étrangères, Jean Dupont, a déclaré hier à Paris que « la France soutiendra l'accord »."
-    text = "\n".join(f"{paragraph} Paragraphe {number}." for number in range(5_000))
+    text = "\n".join([SEED.read_text(encoding="utf-8")] * 300)  # 540 KB of French prose: about half a minute
     result = process_page(Page(source="long.txt", content=text, format="article"))
     assert isinstance(result, Reject) and result.reason == "timeout"
