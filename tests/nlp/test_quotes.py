@@ -198,6 +198,29 @@ def test_en_speaker_links_to_an_entity():
     assert (quote.speaker, quote.speaker_entity, quote.speaker_span.text) == ("Dmitri Peskov", "peskov", "Peskov")
 
 
+def test_en_doubled_apostrophes_are_quote_marks():
+    [quote] = quotes_of("''This isn't tax reform at all,'' said Douglas Holtz-Eakin, an economist.", "en")
+    assert (quote.text, quote.speaker) == ("This isn't tax reform at all", "Douglas Holtz-Eakin")
+
+
+def test_en_aside_in_parentheses_between_quote_and_verb():
+    [quote] = quotes_of('"Mitt Romney was prepared and qualified," Sen. Claire McCaskill (D-Mo.) said.', "en")
+    assert (quote.speaker, quote.cue) == ("Sen. Claire McCaskill", "said")
+
+
+def test_en_verb_after_a_long_apposition_is_the_cue():
+    text = ("''It has the important virtue of being fiscally responsible,'' Leonard E. Burman, director of the "
+            "Tax Policy Center, said of the plan.")
+    [quote] = quotes_of(text, "en")
+    assert (quote.speaker, quote.cue) == ("Leonard E. Burman", "said")
+
+
+def test_next_paragraph_words_do_not_make_a_title():
+    text = ("He presented his plan.\n"
+            '"We will cut taxes for every family in the country," the senator said.')
+    assert one(quotes_of(text, "en"), "We will cut taxes").speaker == "the senator"
+
+
 # -- marks only -------------------------------------------------------------------------
 
 def test_language_without_lexicon_still_gets_direct_quotes_and_a_name_next_to_them():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,6 +227,8 @@ def _is_cut(child: Any) -> bool:
     if child.dep_ == "appos":
         between = child.doc[min(child.i, child.head.i):max(child.i, child.head.i)]
         return any(t.is_punct for t in between)
+    if child.text == "-" and not child.whitespace_ and not child.doc[child.i - 1].whitespace_:
+        return False  # the hyphen inside a name: "Holtz-Eakin"
     return child.dep_ in _CUT_DEPS
 
 
@@ -370,7 +372,7 @@ def _named_channel(tokens: list[Any], speaker: set[int], lexicon: QuoteLexicon) 
 
 def _is_channel(tokens: list[Any], lexicon: QuoteLexicon) -> bool:
     """Return True for a phrase that names a channel: an outlet we know, or a channel noun."""
-    return doc_text(tokens) in lexicon.channels or any(t.lower_ in lexicon.channel_nouns for t in tokens) \
+    return _doc_text(tokens) in lexicon.channels or any(t.lower_ in lexicon.channel_nouns for t in tokens) \
         or any(t.text in lexicon.channels for t in tokens)
 
 
@@ -381,11 +383,11 @@ def _channel_name(tokens: list[Any], lexicon: QuoteLexicon) -> str | None:
         doc = names[0].doc
         return doc[names[0].i:names[-1].i + 1].text
     if any(t.lower_ in lexicon.channel_nouns for t in tokens):
-        return doc_text(tokens)
+        return _doc_text(tokens)
     return None
 
 
-def doc_text(tokens: list[Any]) -> str:
+def _doc_text(tokens: list[Any]) -> str:
     """Return the text a run of tokens covers."""
     return tokens[0].doc[tokens[0].i:tokens[-1].i + 1].text
 
@@ -403,10 +405,8 @@ def _via_of_verb(verb: Any, speaker: set[int], lexicon: QuoteLexicon) -> str | N
             if head is None:
                 continue
         phrase = _phrase(head)
-        if head.pos_ == "PROPN" and head.ent_type_ in ("ORG", "") or doc_text(phrase) in lexicon.channels:
-            if head.ent_type_ == "ORG" or doc_text(phrase) in lexicon.channels or any(
-                    t.lower_ in lexicon.channel_nouns for t in phrase):
-                return _channel_name(phrase, lexicon)
+        if head.ent_type_ == "ORG" and head.pos_ == "PROPN" or _is_channel(phrase, lexicon):
+            return _channel_name(phrase, lexicon)
     return None
 
 
@@ -633,7 +633,7 @@ def _frame_plain(text: str, paragraph: Paragraph, marked: Marked, lexicon: Quote
         (after, after_start, rf"^[\s,]*(?P<name>{_NAME[1:-1]})\s*$"),
     ]
     for stretch, offset, pattern in patterns:
-        match = re.search(pattern, stretch, flags=re.IGNORECASE if False else 0)
+        match = re.search(pattern, stretch)
         if match:
             cue = match.span("cue") if match.groupdict().get("cue") else None
             return Frame(cue=(offset + cue[0], offset + cue[1]) if cue else None,
