@@ -80,6 +80,16 @@ def test_seed_speakers_link_to_the_entities_their_phrases_refer_to(seed_parsed):
     assert (quote.speaker, quote.speaker_entity) == ("Khalifa Haftar", "haftar")
 
 
+def test_seed_through_the_pipeline_names_the_speakers(seed_expected):
+    import veille
+
+    article = veille.extract(SEED.read_text(encoding="utf-8"), published="2016-11-29")
+    for expected in seed_expected["quotes"]:
+        quote = one(article.quotes, expected["text_starts_with"])
+        assert (quote.speaker, quote.kind, quote.via) == (expected["speaker"], expected["kind"], expected.get("via"))
+        assert quote.speaker_entity in {entity.id for entity in article.entities}
+
+
 # -- French -----------------------------------------------------------------------------
 
 def test_fr_quote_then_reporting_verb_and_speaker():
