@@ -34,29 +34,42 @@ NAMES = [f"{first} {last}" for first in ("Ana", "Jean", "Marie", "John", "Amadou
 SITES = [f"site{number}.example" for number in range(40)]
 
 
+CHUNKS, CHUNK_WORDS, TEXT_CHUNKS = 4000, 25, 10  # texts of 250 words, drawn as 10 of 4,000 word runs
+
+
 def make_store(path: str, articles: int, *, seed: int = 7) -> None:
-    """Write a store of synthetic articles (with entities and quotes) made in SQL from a fixed vocabulary."""
+    """Write a store of synthetic articles, with entities and quotes, in a few bulk INSERT ... SELECT.
+
+    Texts are runs of words drawn from a pool made once, so the cost per article is a few
+    hashes and one string join: 100k articles take seconds, not the per-page pipeline's hours.
+    """
     with open_store(path) as con:
         con.execute(f"SELECT setseed({seed / 100})")
         con.execute("CREATE TEMP TABLE words AS SELECT ?::VARCHAR[] AS w, ?::VARCHAR[] AS n, ?::VARCHAR[] AS s",
                     [list(WORDS), NAMES, SITES])
         con.execute("""
+            CREATE TEMP TABLE pool AS
+            SELECT list(array_to_string(list_transform(range(?), x -> w[1 + (hash(c * 131 + x) % len(w))::BIGINT]),
+                                        ' ')) AS c
+            FROM range(?) t(c), words""", [CHUNK_WORDS, CHUNKS])
+        con.execute("""
             INSERT INTO articles (id, source, site, title, published, language, text, paragraphs, removed, meta)
             SELECT md5('synthetic' || i), 'synthetic#' || i, s[1 + i % len(s)],
-                   list_aggr(list_transform(range(8), x -> w[1 + (hash(i * 31 + x) % len(w))::BIGINT]), 'string_agg', ' '),
+                   array_to_string(list_transform(range(8), x -> w[1 + (hash(i * 31 + x) % len(w))::BIGINT]), ' '),
                    strftime(DATE '2016-01-01' + (i % 3650)::INTEGER, '%Y-%m-%d'),
                    CASE WHEN i % 3 = 0 THEN 'en' ELSE 'fr' END,
-                   list_aggr(list_transform(range(250), x -> w[1 + (hash(i * 1009 + x) % len(w))::BIGINT]), 'string_agg', ' '),
+                   array_to_string(list_transform(range(?), x -> c[1 + (hash(i * 1009 + x) % len(c))::BIGINT]), ' '),
                    [], '[]', '{}'
-            FROM range(?) t(i), words""", [articles])
+            FROM range(?) t(i), words, pool""", [TEXT_CHUNKS, articles])
         con.execute("""
             INSERT INTO entities (article_id, entity_id, name, type, roles, attributes, mention_count)
-            SELECT md5('synthetic' || i), md5(n[1 + (hash(i * 7 + k) % len(n))::BIGINT]), n[1 + (hash(i * 7 + k) % len(n))::BIGINT],
-                   'PER', [], '{}', 1
-            FROM range(?) t(i), range(3) k(k), words""", [articles])
+            SELECT md5('synthetic' || i), left(sha256('PER' || chr(0) || lower(name)), 32), name, 'PER', [], '{}', 1
+            FROM (SELECT DISTINCT i, n[1 + (hash(i * 7 + k) % len(n))::BIGINT] AS name
+                  FROM range(?) t(i), range(3) k(k), words)""", [articles])
         con.execute("""
-            INSERT INTO quotes (article_id, quote_id, start, "end", text, kind, speaker)
-            SELECT md5('synthetic' || i), md5('quote' || i), 0, 20, 'synthetic quote', 'direct', n[1 + i % len(n)]
+            INSERT INTO quotes (article_id, quote_id, start, "end", text, kind, speaker, speaker_entity)
+            SELECT md5('synthetic' || i), md5('quote' || i), 0, 20, 'synthetic quote', 'direct', n[1 + i % len(n)],
+                   left(sha256('PER' || chr(0) || lower(n[1 + i % len(n)])), 32)
             FROM range(?) t(i), words WHERE i % 2 = 0""", [articles])
 
 

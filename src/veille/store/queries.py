@@ -6,6 +6,8 @@ from typing import Any
 
 import duckdb
 
+from veille.nlp.entities import entity_id
+
 ARTICLE_COLUMNS = ("id, source, url, site, section, title, byline, published, published_from, language, "
                    "language_score, wire_source, canonical_url, format, paragraphs, text, removed, meta")
 
@@ -108,8 +110,8 @@ def _event(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # Lists: every list query takes limit and offset and returns {"items": [...], "total": n}.
-# Entities are grouped across articles by name and type (an entity's id in a list is the
-# smallest of its per-article ids): "Khalifa Haftar" in two articles is one entity.
+# An entity's id is a hash of its type and name key (veille.nlp.entities.entity_id), the same
+# in every article: lists group by it, so "Khalifa Haftar" in two articles is one entity.
 
 def page(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], *, limit: int,
          offset: int, order: str) -> dict[str, Any]:
@@ -119,70 +121,72 @@ def page(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], *, limit: 
     return {"items": items, "total": total}
 
 
-def matching_articles(con: duckdb.DuckDBPyConnection, *, entity: str | None = None,
-                      has_quotes: bool | None = None) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """Return the article ids a search must keep (None: any) and those it must leave out."""
-    only: frozenset[str] | None = None
-    if entity:
-        ids = entity_ids(con, entity)
-        only = frozenset(row[0] for row in con.execute(
-            "SELECT DISTINCT article_id FROM entities WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))",
-            [ids]).fetchall())
-    quoted = frozenset(row[0] for row in con.execute("SELECT DISTINCT article_id FROM quotes").fetchall()) \
-        if has_quotes is not None else None
-    if has_quotes:
-        only = quoted if only is None else only & quoted
-    return only, (quoted if has_quotes is False else None)
-
-
 def entity_ids(con: duckdb.DuckDBPyConnection, name_or_id: str) -> list[str]:
-    """Return the per-article ids of the entity named, or of the one whose id is given."""
-    found = con.execute("""SELECT name, type FROM entities WHERE entity_id = ? LIMIT 1""", [name_or_id]).fetchone()
+    """Return the ids of the entity whose id is given, or of the one most often so named; the main id first.
+
+    An entity's id is a hash of its type and name key, the same in every article, so this is
+    usually one id; stores written before that had one id per article, grouped here by name.
+    """
+    found = con.execute("SELECT name, type FROM entities WHERE entity_id = ? LIMIT 1", [name_or_id]).fetchone()
+    main = name_or_id
     if found is None:
-        found = con.execute("""SELECT name, type FROM entities WHERE lower(name) = lower(?)
-                               GROUP BY ALL ORDER BY count(*) DESC, type LIMIT 1""", [name_or_id]).fetchone()
-    if found is None:
-        return []
+        found = con.execute("""SELECT any_value(name), type FROM entities
+                               WHERE lower(name) = lower(?) OR entity_id IN (SELECT unnest(?::VARCHAR[]))
+                               GROUP BY type ORDER BY count(*) DESC, type LIMIT 1""",
+                            [name_or_id, [entity_id(kind, name_or_id) for kind in ENTITY_TYPES]]).fetchone()
+        if found is None:
+            return []
+        main = entity_id(found[1], found[0])
     return [row[0] for row in con.execute("""SELECT DISTINCT entity_id FROM entities
-                                             WHERE lower(name) = lower(?) AND type = ? ORDER BY 1""",
-                                          list(found)).fetchall()]
+                                             WHERE type = ? AND (lower(name) = lower(?) OR entity_id = ?)
+                                             ORDER BY entity_id <> ?, entity_id""",
+                                          [found[1], found[0], main, main]).fetchall()]
 
 
 def entities(con: duckdb.DuckDBPyConnection, *, q: str | None = None, type: str | None = None,
              limit: int = 20, offset: int = 0) -> dict[str, Any]:
     """Return the entities whose name contains q, most mentioned first."""
-    sql = """SELECT min(entity_id) AS id, any_value(name ORDER BY length(name) DESC) AS name, type,
+    sql = """SELECT entity_id AS id, any_value(name ORDER BY length(name) DESC) AS name, any_value(type) AS type,
                     count(DISTINCT article_id) AS articles, sum(mention_count)::BIGINT AS mentions
              FROM entities WHERE (?::VARCHAR IS NULL OR contains(lower(name), lower(?)))
                              AND (?::VARCHAR IS NULL OR type = ?)
-             GROUP BY lower(name), type"""
+             GROUP BY entity_id"""
     return page(con, sql, [q, q, type, type], limit=limit, offset=offset, order="mentions DESC, name, id")
 
 
 def entity(con: duckdb.DuckDBPyConnection, name_or_id: str, *, limit: int = 50) -> dict[str, Any] | None:
-    """Return one entity across articles: variants, roles over time, quotes, events, timeline, neighbours."""
+    """Return one entity across articles: names, other references, roles over time, quotes, events, neighbours."""
     ids = entity_ids(con, name_or_id)
     if not ids:
         return None
     head = con.execute("""SELECT any_value(name ORDER BY length(name) DESC), any_value(type),
                                  count(DISTINCT article_id), sum(mention_count)::BIGINT FROM entities
                           WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))""", [ids]).fetchone()
-    name = head[0]
-    return {"id": ids[0], "ids": ids, "name": name, "type": head[1], "articles": head[2], "mentions": head[3],
+    return {"id": ids[0], "ids": ids, "name": head[0], "type": head[1], "articles": head[2], "mentions": head[3],
             "variants": _rows(con, ENTITY_VARIANTS_SQL, ids),
+            "references": _rows(con, ENTITY_REFERENCES_SQL, ids),
             "roles": _rows(con, ENTITY_ROLES_SQL, ids),
-            "quotes": quotes(con, speaker=name_or_id, limit=limit)["items"],
-            "events": events(con, entity=name_or_id, limit=limit)["items"],
+            "quotes": quotes(con, speaker_ids=ids, limit=limit)["items"],
+            "events": events(con, entity=ids[0], limit=limit)["items"],
             "timeline": _rows(con, ENTITY_TIMELINE_SQL, ids),
             "cooccurring": _rows(con, ENTITY_NEIGHBOURS_SQL, ids, ids, limit),
             "recent_articles": _rows(con, ENTITY_ARTICLES_SQL, ids, limit)}
 
 
-ENTITY_VARIANTS_SQL = """SELECT m.text, count(*) AS count FROM mentions m
-                         WHERE m.entity_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY m.text
-                         ORDER BY count DESC, m.text"""
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+# Variants are the names an entity goes by (mentions of kind name; stores written before
+# mention kinds have NULL there); references are the role nouns and pronouns that stand
+# for it in a text ("le ministre", "il"), counted apart: they are not its names.
+ENTITY_VARIANTS_SQL = """SELECT m.text, count(*) AS count, count(DISTINCT m.article_id) AS articles FROM mentions m
+                         WHERE m.entity_id IN (SELECT unnest(?::VARCHAR[])) AND coalesce(m.kind, 'name') = 'name'
+                         GROUP BY m.text ORDER BY count DESC, m.text"""
+ENTITY_REFERENCES_SQL = """SELECT m.kind, mode(m.text) AS text, count(*) AS count,
+                                  count(DISTINCT m.article_id) AS articles FROM mentions m
+                           WHERE m.entity_id IN (SELECT unnest(?::VARCHAR[])) AND m.kind IN ('role', 'pronoun')
+                           GROUP BY m.kind, lower(m.text) ORDER BY m.kind DESC, count DESC, text"""
 ENTITY_ROLES_SQL = """SELECT role, min(a.published) AS first, max(a.published) AS last,
-                             count(DISTINCT e.article_id) AS articles
+                             count(DISTINCT e.article_id) AS articles,
+                             list(DISTINCT a.published ORDER BY a.published) FILTER (a.published IS NOT NULL) AS dates
                       FROM (SELECT article_id, unnest(roles) AS role FROM entities
                             WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))) e
                       JOIN articles a ON a.id = e.article_id
@@ -192,13 +196,13 @@ ENTITY_TIMELINE_SQL = """SELECT a.published AS day, sum(e.mention_count)::BIGINT
                          FROM entities e JOIN articles a ON a.id = e.article_id
                          WHERE e.entity_id IN (SELECT unnest(?::VARCHAR[])) AND a.published IS NOT NULL
                          GROUP BY a.published ORDER BY day"""
-ENTITY_NEIGHBOURS_SQL = """SELECT min(o.entity_id) AS id, any_value(o.name ORDER BY length(o.name) DESC) AS name,
-                                  o.type, count(DISTINCT o.article_id) AS articles
+ENTITY_NEIGHBOURS_SQL = """SELECT o.entity_id AS id, any_value(o.name ORDER BY length(o.name) DESC) AS name,
+                                  any_value(o.type) AS type, count(DISTINCT o.article_id) AS articles
                            FROM entities o
                            WHERE o.article_id IN (SELECT article_id FROM entities
                                                   WHERE entity_id IN (SELECT unnest(?::VARCHAR[])))
                              AND o.entity_id NOT IN (SELECT unnest(?::VARCHAR[]))
-                           GROUP BY lower(o.name), o.type ORDER BY articles DESC, name LIMIT ?"""
+                           GROUP BY o.entity_id ORDER BY articles DESC, name LIMIT ?"""
 ENTITY_ARTICLES_SQL = """SELECT a.id, a.title, a.site, a.language, a.published FROM articles a
                          WHERE a.id IN (SELECT article_id FROM entities
                                         WHERE entity_id IN (SELECT unnest(?::VARCHAR[])))
@@ -207,18 +211,18 @@ ENTITY_ARTICLES_SQL = """SELECT a.id, a.title, a.site, a.language, a.published F
 
 def quotes(con: duckdb.DuckDBPyConnection, *, speaker: str | None = None, q: str | None = None,
            date_from: str | None = None, date_to: str | None = None, article: str | None = None,
-           limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Return quotes by a speaker (name or entity id), containing q, within the articles' dates."""
-    ids = entity_ids(con, speaker) if speaker else []
+           speaker_ids: list[str] | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Return quotes by a speaker (name or entity id, or exactly these entity ids), containing q, within dates."""
+    ids = speaker_ids if speaker_ids is not None else entity_ids(con, speaker) if speaker else []
     sql = """SELECT q.quote_id AS id, q.article_id, q.text, q.kind, q.speaker, q.speaker_entity, q.cue, q.via,
                     q.start, q."end", a.title, a.site, a.language, a.published
              FROM quotes q JOIN articles a ON a.id = q.article_id
-             WHERE (?::VARCHAR IS NULL OR q.speaker_entity IN (SELECT unnest(?::VARCHAR[]))
-                    OR lower(q.speaker) = lower(?))
+             WHERE (?::BOOLEAN OR q.speaker_entity IN (SELECT unnest(?::VARCHAR[])) OR lower(q.speaker) = lower(?))
                AND (?::VARCHAR IS NULL OR contains(lower(q.text), lower(?)))
                AND (?::VARCHAR IS NULL OR a.published >= ?) AND (?::VARCHAR IS NULL OR a.published <= ?)
                AND (?::VARCHAR IS NULL OR q.article_id = ?)"""
-    params = [speaker, ids, speaker, q, q, date_from, date_from, date_to, _upper(date_to), article, article]
+    anyone = speaker is None and speaker_ids is None
+    params = [anyone, ids, speaker, q, q, date_from, date_from, date_to, _upper(date_to), article, article]
     return page(con, sql, params, limit=limit, offset=offset, order="published DESC NULLS LAST, article_id, start")
 
 

@@ -88,13 +88,11 @@ class Store:
                has_quotes: bool | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
         """Search titles and texts (BM25) with filters; return {"items", "total", "facets"}."""
         _check_page(limit, offset)
-        with self.cursor() as con:
-            only, without = queries.matching_articles(con, entity=entity, has_quotes=has_quotes)
+        with self._lock:
+            self._refresh()
             index = self._index
-        if only is not None and not only:
-            return {"items": [], "total": 0, "facets": {"language": {}, "site": {}}}
         filters = SearchFilters(language=lang, site=site, date_from=date_from, date_to=date_to,
-                                only_ids=only, except_ids=without)
+                                entity=entity, has_quotes=has_quotes)
         return index.search(q, filters, limit=limit, offset=offset)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
