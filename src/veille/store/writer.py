@@ -51,18 +51,23 @@ class StoreWriter:
         self.con = open_store(path)
         self._learned: dict[str, frozenset[str]] = {}
 
-    def close(self) -> None:
+    def close(self, checkpoint: bool = True) -> None:
         """Checkpoint and close the store (the checkpoint only folds the WAL in; nothing is lost without it)."""
         try:
-            self.con.execute("CHECKPOINT")
+            if checkpoint:
+                self.con.execute("CHECKPOINT")
+        except duckdb.Error as error:
+            raise StoreError(f"could not checkpoint {self.path} (is the disk full?): {error}; the committed "
+                             f"batches are kept in its write-ahead log and the next run folds them in") from error
         finally:
             self.con.close()
 
     def __enter__(self) -> StoreWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, error, trace) -> None:
+        # After a failure, close without a checkpoint: its own error (a full disk again) would hide the first.
+        self.close(checkpoint=kind is None)
 
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
         """Return those of the given page ids that the store already holds."""
@@ -85,11 +90,18 @@ class StoreWriter:
             report = self._write(results)
             self.con.commit()
         except BaseException as error:  # an interrupt too: never leave the transaction open
-            self.con.rollback()
+            self._rollback()
             if isinstance(error, duckdb.Error):
                 raise StoreError(f"writing to {self.path} failed, the batch was rolled back: {error}") from error
             raise
         return report
+
+    def _rollback(self) -> None:
+        """Roll the open transaction back; a failed COMMIT (a full disk) has already ended it."""
+        try:
+            self.con.rollback()
+        except duckdb.TransactionException:
+            pass
 
     def learned_boilerplate(self, site: str | None) -> frozenset[str]:
         """Return the keys of the lines learned as a site's boilerplate (cached between batches)."""
