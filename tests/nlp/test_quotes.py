@@ -310,6 +310,11 @@ def test_speaker_inside_the_quote_is_not_taken():
     assert quote.speaker == "la toxicologue Dominique Parent-Massin"
 
 
+def test_generic_subjects_report_nobody():
+    assert quotes_of("On dit souvent que la réforme des retraites est impopulaire.", "fr") == []
+    assert quotes_of("You might think that the bridge will never be finished.", "en") == []
+
+
 def test_plain_text_without_speech_gives_no_quote():
     text = "Le gouvernement d'union a été formé dans le cadre du processus de paix parrainé par l'Onu."
     assert quotes_of(text, "fr") == []

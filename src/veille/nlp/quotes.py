@@ -68,6 +68,7 @@ class QuoteLexicon:
     title_nouns: frozenset[str] = frozenset()
     inverted_pronouns: frozenset[str] = frozenset()
     speaker_nouns: frozenset[str] = frozenset()
+    generic_subjects: frozenset[str] = frozenset()
 
     @property
     def openers(self) -> dict[str, list[str]]:
@@ -93,7 +94,7 @@ def quote_lexicon(language: str | None) -> QuoteLexicon:
         channel_nouns=words("channel_nouns"), channels=frozenset(data.get("channels", [])),
         via_verbs=words("via_verbs"), title_nouns=words("title_nouns"),
         inverted_pronouns=words("inverted_pronouns"),
-        speaker_nouns=words("speaker_nouns") | _role_nouns(language))
+        speaker_nouns=words("speaker_nouns") | _role_nouns(language), generic_subjects=words("generic_subjects"))
 
 
 def _role_nouns(language: str | None) -> frozenset[str]:
@@ -308,10 +309,15 @@ def _speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any], not_befo
             return [token]
     subject = _subject(verb)
     if subject is not None and (not_before is None or subject.idx >= not_before):
-        return _phrase(subject)
+        return _phrase(subject) if _is_speaker(subject, lexicon) else []
     if "Inf" in verb.morph.get("VerbForm"):
         return []  # "demander le programme": an infinitive has no subject after it
     return _phrase_after([t for t in after if t.i > verb.i])
+
+
+def _is_speaker(subject: Any, lexicon: QuoteLexicon) -> bool:
+    """Return True for a subject that can speak: a word (not a stray "'s"), not a generic "on" or "you"."""
+    return subject.is_alpha and subject.lower_ not in lexicon.generic_subjects
 
 
 def _subject(verb: Any) -> Any | None:
@@ -672,7 +678,7 @@ def _reported_clause(paragraph: Paragraph, index: int, verb: Any, sentence: list
     if len(content) < MIN_INDIRECT_WORDS or sum(1 for t in content if t.is_alpha) < MIN_INDIRECT_WORDS:
         return []
     after_content = [t for t in sentence if t.i > verb.i] if content[0].i < verb.i else []
-    speaker = _speaker_tokens(verb, lexicon, after_content) if after_content else _subject_phrase(verb)
+    speaker = _speaker_tokens(verb, lexicon, after_content) if after_content else _subject_phrase(verb, lexicon)
     if not speaker:
         return []
     frame = _verb_frame(paragraph, verb, after_content, lexicon, speaker=speaker)
@@ -683,10 +689,10 @@ def _reported_clause(paragraph: Paragraph, index: int, verb: Any, sentence: list
     return [Found(start, end, "indirect", frame, index)]
 
 
-def _subject_phrase(verb: Any) -> list[Any]:
+def _subject_phrase(verb: Any, lexicon: QuoteLexicon) -> list[Any]:
     """Return the subject phrase of a verb; for "who said", the noun the relative clause hangs on."""
     subject = _subject(verb)
-    if subject is None:
+    if subject is None or not _is_speaker(subject, lexicon):
         return []
     if "Rel" in subject.morph.get("PronType") and verb.dep_ in ("relcl", "acl:relcl"):
         return _phrase(verb.head)
