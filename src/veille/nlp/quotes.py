@@ -317,7 +317,7 @@ def _speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any], not_befo
 
 def _is_speaker(subject: Any, lexicon: QuoteLexicon) -> bool:
     """Return True for a subject that can speak: a word (not a stray "'s"), not a generic "on" or "you"."""
-    return subject.is_alpha and subject.lower_ not in lexicon.generic_subjects
+    return any(char.isalpha() for char in subject.text) and subject.lower_ not in lexicon.generic_subjects
 
 
 def _subject(verb: Any) -> Any | None:
