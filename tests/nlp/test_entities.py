@@ -132,3 +132,10 @@ def test_any_text_gives_mentions_that_slice_to_their_text(paragraphs, language):
         assert entity.mentions
         for mention in entity.mentions:
             assert article.text[mention.start:mention.end] == mention.text
+
+
+def test_english_nationalities_match_only_when_capitalised():
+    article = article_of("Anna Kowalska, a Polish diplomat, met the press. Workers polish the brass fittings of "
+                         "the Navy yard every week, said Tom Reed, a yard supervisor.", "en")
+    assert by_name(article)["Anna Kowalska"].attributes.get("country") == "Poland"
+    assert "country" not in by_name(article)["Tom Reed"].attributes

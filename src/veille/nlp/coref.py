@@ -96,7 +96,7 @@ def _link_role_noun(parsed, sentence, token, people, titles, words) -> None:
 def _nationality(token, words: Words) -> str | None:
     """Return the country of a nationality adjective on a role noun ("le ministre algérien")."""
     for child in token.children:
-        country = words.demonyms.get(child.lower_)
+        country = words.country_of(child.text)
         if child.dep_ == "amod" and country:
             return country
     return None

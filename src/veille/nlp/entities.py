@@ -77,7 +77,16 @@ class Words:
     pronouns: frozenset[str]
     reporting: frozenset[str]
     honorifics: frozenset[str]
-    demonyms: dict[str, str]  # word -> country
+    demonyms: dict[str, str]  # word as the lexicon writes it -> country
+
+    def country_of(self, word: str) -> str | None:
+        """Return the country of a nationality word ("libyenne", "Russian"), or None.
+
+        The lexicon's case decides: French demonyms are lowercase and match any case ("Russes");
+        English ones are capitalised and match only so ("Polish", never "polish").
+        """
+        word = word.strip(",.;:")
+        return self.demonyms.get(word) or self.demonyms.get(word.casefold())
     places: frozenset[str]  # known place names, keyed by name_key
 
     @classmethod
@@ -94,7 +103,7 @@ def _words(language: str | None, _cache: dict = {}) -> Words:  # noqa: B006 - a 
         for country, entry in places.get("countries", {}).items():
             names.update(name_key(name) for name in [country, *entry.get("names", [])])
             for word in entry.get("demonyms", []):
-                demonyms.setdefault(word.casefold(), country)
+                demonyms.setdefault(word, country)
         _cache[language] = Words(
             frozenset(lexicon.get("role_nouns", [])), frozenset(lexicon.get("role_modifiers", [])),
             frozenset(lexicon.get("org_heads", [])), dict(lexicon.get("institutions", {})),
@@ -182,7 +191,7 @@ def _name_only(span):
 
 def _is_not_a_name(span, words: Words) -> bool:
     """Return True for model mentions that are no name: nationalities, roles, sentence-initial words."""
-    if span.text.casefold() in words.demonyms:
+    if words.country_of(span.text):
         return True  # "russe": an attribute of what it qualifies, not a place
     if not any(token.text[:1].isupper() for token in span):
         return span.text.casefold() not in words.institutions
@@ -202,7 +211,7 @@ def _is_common_word_opening(token) -> bool:
 
 def _has_demonym(span, words: Words) -> bool:
     """Return True when a span holds a nationality word ("libyenne", "Libyan")."""
-    return any(token.text.casefold() in words.demonyms for token in span)
+    return any(words.country_of(token.text) for token in span)
 
 
 def _nominal_organisations(parsed: Parsed, words: Words, found: list[Candidate]) -> list[Candidate]:
@@ -224,7 +233,7 @@ def _nominal_organisations(parsed: Parsed, words: Words, found: list[Candidate])
 def _organisation_span(head, words: Words):
     """Return the span of an organisation noun with its adjectives when one is a nationality."""
     adjectives = [child for child in head.children if child.dep_ == "amod" and child.pos_ in ("ADJ", "PROPN")]
-    if not any(adjective.text.casefold() in words.demonyms for adjective in adjectives):
+    if not any(words.country_of(adjective.text) for adjective in adjectives):
         return None
     indexes = [head.i, *(a.i for a in adjectives)]
     start, end = min(indexes), max(indexes) + 1

@@ -62,7 +62,8 @@ def apposition_after(span, words: Words) -> str | None:
     if not content or content[0].ent_type_ in ("PER", "PERSON") or content[0].like_num:
         return None
     has_role_noun = any(token.lower_ in words.role_nouns for token in chunk)
-    if not has_role_noun and not (content[0].pos_ == "NOUN" and content[0].text[:1].islower()):
+    head = chunk.root  # "a Polish diplomat": the noun the apposition is about
+    if not has_role_noun and not (head.pos_ == "NOUN" and head.text[:1].islower()):
         return None
     return _trimmed(chunk)
 
@@ -141,7 +142,7 @@ def _add_country(entity: Entity, words: Words) -> None:
     """Set a person's country from a nationality word in one of its roles."""
     for role in entity.roles:
         for word in role.replace("'s", " ").split():
-            country = words.demonyms.get(word.casefold().strip(",."))
+            country = words.country_of(word)
             if country:
                 entity.attributes.setdefault("country", country)
                 return
