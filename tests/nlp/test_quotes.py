@@ -127,6 +127,15 @@ def test_fr_incise_splits_a_quote_in_two_with_one_speaker():
     assert {q.speaker for q in quotes} == {"Marie Dausse"} and {q.cue for q in quotes} == {"affirme"}
 
 
+def test_fr_incise_after_a_dash():
+    text = ("« Il faudrait rendre grâce à la science de son langage conceptuel – observe-t-il dans un livre. "
+            "La démocratie ne pourrait que mieux s'en porter. »")
+    quotes = quotes_of(text, "fr")
+    assert [q.text for q in quotes] == ["Il faudrait rendre grâce à la science de son langage conceptuel",
+                                        "La démocratie ne pourrait que mieux s'en porter."]
+    assert {(q.cue, q.speaker_span.text) for q in quotes} == {("observe-t-il", "il")}
+
+
 def test_fr_inverted_pronoun_takes_the_name_of_the_speaker_before():
     text = ("« Le Kremlin reste en contact avec toutes les parties », a déclaré Dmitri Peskov.\n"
             "« Nous ne prenons parti pour personne dans ce conflit », a-t-il ajouté.")

@@ -573,7 +573,7 @@ def _incise(paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -> tupl
             continue
         group = _verb_group(verb, lexicon)
         before = verb.doc[group[0].i - 1] if group[0].i > 0 else None
-        if before is None or before.text != "," or before.idx < marked.start - paragraph.start:
+        if before is None or not _opens_incise(before) or before.idx < marked.start - paragraph.start:
             continue
         speaker = _speaker_tokens(verb, lexicon, tokens[position + 1:], before.idx)
         last = max([t.i for t in group] + [t.i for t in speaker])
@@ -582,6 +582,11 @@ def _incise(paragraph: Paragraph, marked: Marked, lexicon: QuoteLexicon) -> tupl
             frame = _verb_frame(paragraph, verb, tokens[position + 1:], lexicon, speaker=speaker)
             return (paragraph.start + before.idx, paragraph.start + end.idx + 1), frame
     return None
+
+
+def _opens_incise(token: Any) -> bool:
+    """Return True for the punctuation before an incise: a comma or a dash ("– observe-t-il")."""
+    return token.text in (",", "–", "—") or (token.text == "-" and bool(token.whitespace_))
 
 
 def _strip_end(text: str, start: int, end: int) -> int:
