@@ -187,6 +187,7 @@ class Frame:
     verb: Any | None = None
     tokens_used: set[int] = field(default_factory=set)
     pronoun: bool = False  # the speaker phrase is a lone pronoun: its referent may come from the context
+    ahead: bool = False  # the cue comes before the quote ("X said that, « ... »"): its clause may hold more
 
 
 def _tokens(paragraph: Paragraph, start: int, end: int) -> list[Any]:
@@ -488,7 +489,9 @@ def _frame_before(paragraph: Paragraph, before: list[Any], lexicon: QuoteLexicon
     if last.text in (":", ",") or last.lower_ in ("que", "qu'", "qu’", "that") or _is_verb(last, lexicon):
         for token in reversed(before):
             if _is_verb(token, lexicon):
-                return _verb_frame(paragraph, token, before, lexicon)
+                frame = _verb_frame(paragraph, token, before, lexicon)
+                frame.ahead = True
+                return frame
     if last.text == ":" and len(before) > 1 and before[-2].pos_ == "PROPN":
         return Frame(speaker=_span_offsets(paragraph, _phrase(before[-2])))
     return None
@@ -791,7 +794,7 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     """Return the quotes of an article, each with its speaker linked to an entity where clear."""
     lexicon = quote_lexicon(parsed.language)
     direct = find_direct(parsed, lexicon)
-    used = {(d.paragraph, d.frame.verb.i) for d in direct if d.frame.verb is not None}
+    used = {(d.paragraph, d.frame.verb.i) for d in direct if d.frame.verb is not None and not d.frame.ahead}
     indirect = find_indirect(parsed, lexicon, used)
     found = [f for f in _merge(parsed.text, direct, indirect) if not _is_term(parsed.text, f)]
     _inherit_speakers(found)
