@@ -38,7 +38,7 @@ from veille.nlp.parse import parse
 from veille.nlp.quotes import find_quotes
 from veille.records import Quote
 
-MIN_OVERLAP = 0.5  # the brief's matching rule
+MIN_OVERLAP = 0.5  # the matching rule the quote figures are reported with
 # The set's own content_has_quote_marks leaves out the doubled apostrophes one publisher
 # (NYT) writes for double quotes: they count here.
 _MARKS = re.compile("[\"“”«»]|''")

@@ -22,7 +22,7 @@ from veille.nlp.parse import Paragraph, Parsed
 from veille.records import Entity, Quote, Span, content_id
 
 # Two words or fewer inside marks is a scare quote or a term (« moralisation »,
-# "fake news"), not speech: the brief's rule, and the French dev gold's guideline.
+# "fake news"), not speech: the French dev gold's guideline (data/dev/french-news-gold).
 MAX_SCARE_WORDS = 2
 # An unattributed quote this long is kept (a speaker may come from the context);
 # shorter ones with no cue are terms or titles. 8: the best F1 of 5 and 8 on both dev sets
@@ -33,11 +33,13 @@ MIN_UNATTRIBUTED_WORDS = 8
 # F1 at 8 with English F1 flat (eval/quotes.py).
 MIN_SPEECH_WORDS = 8
 # The cue must stand this close to the mark (in tokens, past punctuation and the
-# subject): farther, the verb belongs to another clause.
+# subject): farther, the verb belongs to another clause. 6 holds ", a-t-il déclaré" and
+# ", Senator John Smith said"; a cue past a longer apposition comes from the parse instead.
 MAX_CUE_DISTANCE = 6
 # Indirect content shorter than this is a noun object ("expliqué ses besoins"), not a report.
 MIN_INDIRECT_WORDS = 3
-# A paragraph with no final punctuation and at most this many words is a headline.
+# A paragraph with no final punctuation and at most this many words is a headline (or a
+# subhead). 25: the longest title of the PolNeAR dev articles has 18 words, a margin above it.
 MAX_HEADLINE_WORDS = 25
 
 _WORD = re.compile(r"\w+")
