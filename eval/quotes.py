@@ -272,8 +272,8 @@ def evaluate(documents: list[Document]) -> dict[str, Score]:
 # -- report ----------------------------------------------------------------------------
 
 SETS = {
-    "polnear-attribution-en": ("en", "polnear-en", load_polnear),
-    "french-news-gold": ("fr", "fr-gold", load_french),
+    "polnear-attribution-en": ("polnear-en", load_polnear),
+    "french-news-gold": ("fr-gold", load_french),
 }
 
 
@@ -283,7 +283,7 @@ def run(shared: Path, console: Console, failures: int = 0) -> None:
     for column in ("set", "quotes", "gold", "found", "P", "R", "F1", "spk", "n"):
         table.add_column(column, justify="right" if column not in ("set", "quotes") else "left")
     worst = []
-    for name, (language, short, load) in SETS.items():
+    for name, (short, load) in SETS.items():
         root = shared / "data" / "dev" / name
         if not root.is_dir():
             console.print(f"[yellow]quotes: {root} is absent, skipping {name}[/yellow]")
@@ -295,6 +295,8 @@ def run(shared: Path, console: Console, failures: int = 0) -> None:
                           f"{result.speaker_accuracy:.3f}", str(result.speaker_asked))
             if subset == "all":
                 worst += [(f1, name, doc_id, notes) for doc_id, f1, notes in result.documents]
+    if not table.rows:
+        return
     console.print(table)
     console.print("spk: speaker accuracy over the n matched quotes with a gold speaker")
     for f1, name, doc_id, notes in sorted(worst)[:failures]:
