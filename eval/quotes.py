@@ -16,9 +16,9 @@ phrase equals the gold name or mention once case and accents are folded, or thei
 words (surnames) agree.
 
 Measured with the entity stage of the same tree (quote F1 / speaker accuracy):
-PolNeAR all attributions 0.539 / 0.917 (P 0.748, R 0.422: PolNeAR also counts beliefs,
+PolNeAR all attributions 0.542 / 0.918 (P 0.750, R 0.424: PolNeAR also counts beliefs,
 intentions and noun objects, "criticized X for Y", which are no quotes here), with quote
-marks 0.693 / 0.889; French gold 0.790 / 0.653 (P 0.907, R 0.700), with marks 0.779 / 0.568.
+marks 0.700 / 0.891; French gold 0.790 / 0.653 (P 0.907, R 0.700), with marks 0.758 / 0.583.
 Without models (marks only): PolNeAR marks 0.629, French 0.580.
 """
 from __future__ import annotations
