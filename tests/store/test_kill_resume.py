@@ -19,6 +19,11 @@ SENTENCES = [
 ]
 
 
+# Models off: what is tested is the store's commits, and the rule-based annotators (quotes,
+# dates) still run; spaCy would only make each of the five runs slower.
+ENV = {**os.environ, "VEILLE_MODEL_FR": "none", "VEILLE_MODEL_EN": "none"}
+
+
 def write_corpus(path, pages: int) -> None:
     """Write a JSON Lines file of distinct article dumps."""
     rng = random.Random(7)
@@ -44,7 +49,7 @@ def snapshot(db) -> tuple[dict, set]:
 
 def kill_after_a_commit(command: list[str], commits: int) -> bool:
     """Start an ingest and SIGKILL it once it has logged so many commits; say whether it was still running."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     seen = 0
     for line in process.stderr:
         seen += line.startswith("committed:")
@@ -61,13 +66,13 @@ def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     write_corpus(corpus, 300)
     reference = tmp_path / "reference.duckdb"
-    subprocess.run(ingest_command(corpus, reference), check=True, capture_output=True)
+    subprocess.run(ingest_command(corpus, reference), check=True, capture_output=True, env=ENV)
     db = tmp_path / "killed.duckdb"
     for _ in range(3):  # kill, resume and kill again, three times
         assert kill_after_a_commit(ingest_command(corpus, db), commits=1)
         survived = snapshot(db)[0]["articles"]
         assert 0 < survived < 300  # committed batches survived the kill; the rest is still to do
-    subprocess.run(ingest_command(corpus, db), check=True, capture_output=True)
+    subprocess.run(ingest_command(corpus, db), check=True, capture_output=True, env=ENV)
     assert snapshot(db) == snapshot(reference)
     assert snapshot(db)[0]["articles"] == 300
 
@@ -77,7 +82,7 @@ def test_pool_workers_exit_when_the_ingest_is_killed(tmp_path):
     write_corpus(corpus, 300)
     command = ingest_command(corpus, tmp_path / "pool.duckdb")
     command[command.index("--workers") + 1] = "2"
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV,
                                start_new_session=True)  # its own process group: the pool's processes join it
     assert process.stderr.readline().startswith("committed:")
     process.send_signal(signal.SIGKILL)
