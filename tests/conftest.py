@@ -13,6 +13,7 @@ DATA = Path(__file__).parent / "data"
 SEED = DATA / "seed" / "lorient-haftar-moscou.txt"
 SEED_EXPECTED = DATA / "seed" / "lorient-haftar-moscou.expected.json"
 SAMPLES = Path(__file__).parent.parent / "data" / "samples"
+pytest_plugins = ["tests.api.stores"]  # the sample store fixture shared by the API and browser tests
 
 
 @dataclass

@@ -1,39 +1,41 @@
 """The stores the API and web tests read: the bundled samples, plus articles written here by hand.
 
-The sample store is built once per test process (its ingest loads the spaCy models), and the
-API and browser tests share it. The hand-written articles carry what the annotators may not
-produce yet (events, a story) and what must never run in a page (markup in titles and quotes).
+The sample store is built once per test session (its ingest loads the spaCy models) by the
+`store_path` fixture, which tests/conftest.py registers for the API and browser tests alike.
+The hand-written articles carry what the annotators may not produce yet (events, a story,
+role and pronoun mentions) and what must never run in a page (markup in titles and quotes).
 """
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pytest
+
 from veille.cli import main
 from veille.store.connect import open_store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-_BUILT: dict[str, Path] = {}
 
 HOSTILE_TITLE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Titre piégé'
 HOSTILE_QUOTE = '<b onmouseover="window.__pwned = 3">gras</b><script>window.__pwned = 4</script>'
 HOSTILE_SPEAKER = '<svg onload="window.__pwned = 5">Orateur'
 HOSTILE_TEXT = (f"Le ministre Paul Ndiaye a déclaré : « {HOSTILE_QUOTE} » lors du sommet de Dakar.\n\n"
-                "Paul Ndiaye a rencontré Awa Sarr, présidente du conseil, à Dakar mardi.")
+                "Paul Ndiaye a rencontré Awa Sarr, présidente du conseil, à Dakar mardi. Il l'a remerciée.")
+# Paul Ndiaye's mentions besides his name: a role noun and a pronoun that stand for him.
+REFERENCES = (("Le ministre", "role"), ("Il", "pronoun"))
 
 
-def sample_store(factory) -> Path:
-    """Return the path of the store made from data/samples and the hand-written rows (built once)."""
-    if "samples" not in _BUILT:
-        folder = factory.mktemp("sample-store")
-        path = folder / "samples.duckdb"
-        try:
-            main(["ingest", str(SAMPLES), "--db", str(path), "--no-progress", "--workers", "2"])
-        except SystemExit as exit_:
-            assert exit_.code in (0, None), f"ingest of the samples failed with exit {exit_.code}"
-        add_hand_written(str(path))
-        _BUILT["samples"] = path
-    return _BUILT["samples"]
+@pytest.fixture(scope="session")
+def store_path(tmp_path_factory) -> Path:
+    """Return the path of the store made from data/samples and the hand-written rows, built once a session."""
+    path = tmp_path_factory.mktemp("sample-store") / "samples.duckdb"
+    try:
+        main(["ingest", str(SAMPLES), "--db", str(path), "--no-progress", "--workers", "2"])
+    except SystemExit as exit_:
+        assert exit_.code in (0, None), f"ingest of the samples failed with exit {exit_.code}"
+    add_hand_written(str(path))
+    return path
 
 
 def copy_store(source: Path, folder: Path) -> Path:
@@ -57,11 +59,14 @@ def add_hand_written(path: str) -> None:
                          '[{"text": "<script>window.__pwned = 6</script>Partager", "reason": "ui_line"}]'])
             for entity_id, name, starts in (("ent-ndiaye", "Paul Ndiaye", (HOSTILE_TEXT.index("Paul Ndiaye"), second)),
                                             ("ent-sarr", "Awa Sarr", (HOSTILE_TEXT.index("Awa Sarr"),))):
+                mentions = [(start, name, "name") for start in starts]
+                if entity_id == "ent-ndiaye":
+                    mentions += [(HOSTILE_TEXT.index(text + " "), text, kind) for text, kind in REFERENCES]
                 con.execute("INSERT INTO entities VALUES (?, ?, ?, 'PER', ?, '{}', ?)",
-                            [article_id, entity_id, name, ["ministre"] if name == "Paul Ndiaye" else [], len(starts)])
-                for start in starts:
-                    con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, 'name')",
-                                [article_id, entity_id, start, start + len(name), name])
+                            [article_id, entity_id, name, ["ministre"] if name == "Paul Ndiaye" else [], len(mentions)])
+                for start, text, kind in mentions:
+                    con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)",
+                                [article_id, entity_id, start, start + len(text), text, kind])
             con.execute("""INSERT INTO quotes VALUES (?, ?, ?, ?, ?, 'direct', ?, 'ent-ndiaye', 'a déclaré', NULL,
                                                       12, 23)""",
                         [article_id, f"q-{article_id[-1]}", quote_start, quote_start + len(HOSTILE_QUOTE), HOSTILE_QUOTE,

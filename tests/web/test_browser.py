@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from tests.api.stores import sample_store
 from veille.api import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,9 +33,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def base_url(store_path):
     """Start the server over the sample store in a thread and return its address."""
-    server = uvicorn.Server(uvicorn.Config(create_app(str(sample_store(tmp_path_factory))), host="127.0.0.1",
+    server = uvicorn.Server(uvicorn.Config(create_app(str(store_path)), host="127.0.0.1",
                                            port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

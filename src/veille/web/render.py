@@ -8,6 +8,9 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 
+REFERENCES = ("role", "pronoun")  # mention kinds that stand for an entity without naming it
+
+
 @dataclass(slots=True)
 class Mark:
     """A stretch of the text to mark: an entity mention, a quote or an event's evidence."""
@@ -18,6 +21,7 @@ class Mark:
     href: str | None = None
     title: str | None = None
     speaker: str | None = None  # for quotes: the name shown after the quote
+    reference: str = "name"  # for mentions: name, or role | pronoun when a role noun or pronoun stands for it
 
 
 def entity_href(name_or_id: str | None) -> str | None:
@@ -27,7 +31,8 @@ def entity_href(name_or_id: str | None) -> str | None:
 
 def article_marks(article: dict[str, Any]) -> list[Mark]:
     """Return the marks of an article's mentions, quotes and events."""
-    marks = [Mark(m["start"], m["end"], "mention", entity_href(e["id"]), f"{e['name']} ({e['type']})")
+    marks = [Mark(m["start"], m["end"], "mention", entity_href(e["id"]), f"{e['name']} ({e['type']})",
+                  reference=m.get("kind") if m.get("kind") in REFERENCES else "name")
              for e in article.get("entities", []) for m in e.get("mentions", [])]
     for q in article.get("quotes", []):
         speaker = q.get("speaker")
@@ -72,7 +77,8 @@ def _piece(text: str, covering: list[Mark]) -> str:
     html = str(escape(text))
     mention = min((m for m in covering if m.kind == "mention"), key=lambda m: m.end - m.start, default=None)
     if mention is not None:
-        html = f'<a class="mention" href="{escape(mention.href)}" title="{escape(mention.title)}">{html}</a>'
+        css = "mention" if mention.reference == "name" else f"mention {mention.reference}"
+        html = f'<a class="{css}" href="{escape(mention.href)}" title="{escape(mention.title)}">{html}</a>'
     for kind in ("quote", "event"):
         mark = next((m for m in covering if m.kind == kind), None)
         if mark is not None:
