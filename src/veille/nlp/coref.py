@@ -43,20 +43,29 @@ def link_references(parsed: Parsed, grouped: list[tuple[Entity, list[Candidate]]
     if not people:
         return
     titles = _title_nouns(parsed, people, words)
+    title_words = words.role_nouns | {noun for nouns in titles.values() for noun in nouns}
     speakers: list[tuple[int, Entity]] = []  # (sentence number, speaker) in text order
     for number, sentence in enumerate(parsed.sentences()):
         for token in sentence.span:
-            if token.lower_ in words.role_nouns and token.pos_ == "NOUN":
+            if token.lower_ in title_words and token.pos_ == "NOUN":
                 _link_role_noun(parsed, sentence, token, people, titles, words)
-            elif token.lower_ in words.pronouns and token.dep_ in SUBJECT_DEPS:
-                _link_pronoun(parsed, sentence, token, number, speakers, people, words)
+            elif _is_subject_pronoun(token, words):
+                person = _link_pronoun(parsed, sentence, token, number, speakers, words)
+                if person is not None:
+                    speakers.append((number, person))
         speakers.extend((number, person) for person in _speakers(parsed, sentence, people, words))
 
 
+def _is_subject_pronoun(token, words: Words) -> bool:
+    """Return True for "il"/"he" as a subject, also inverted after its verb ("a-t-il dit", "dit-elle")."""
+    inverted = token.text.startswith("-")
+    return token.text.lstrip("-").casefold() in words.pronouns and (inverted or token.dep_ in SUBJECT_DEPS)
+
+
 def _title_nouns(parsed: Parsed, people: list[Entity], words: Words) -> dict[str, set[str]]:
-    """Return each person's role nouns, from its roles and from titles in the article's title."""
-    nouns = {p.id: {w.casefold() for role in p.roles for w in role.split() if w.casefold() in words.role_nouns}
-             for p in people}
+    """Return each person's title nouns: the role nouns and the first noun of each of its roles,
+    and the titles before its name in the article's title ("Le général Haftar à Moscou")."""
+    nouns = {p.id: {noun for role in p.roles for noun in _nouns_of_role(role, words)} for p in people}
     if parsed.title_doc is not None:
         for token in parsed.title_doc:
             if token.lower_ in words.role_nouns:
@@ -64,6 +73,15 @@ def _title_nouns(parsed: Parsed, people: list[Entity], words: Words) -> dict[str
                 if person is not None:
                     nouns[person.id].add(token.lower_)
     return nouns
+
+
+def _nouns_of_role(role: str, words: Words) -> set[str]:
+    """Return the words of a role that can name its holder: role nouns, or a one-word role ("anthropologue")."""
+    parts = [part.casefold() for part in role.split()]
+    found = {part for part in parts if part in words.role_nouns}
+    if len(parts) == 1 and role.isalpha() and role.islower():
+        found.add(parts[0])
+    return found
 
 
 def _next_person_name(token, people: list[Entity]) -> Entity | None:
@@ -79,7 +97,7 @@ def _next_person_name(token, people: list[Entity]) -> Entity | None:
 def _link_role_noun(parsed, sentence, token, people, titles, words) -> None:
     """Link "l'ancien général" to the one person named before with that title."""
     determiner = [c for c in token.children if c.dep_ == "det" and c.lower_ in words.determiners]
-    if not determiner or _next_is_name(token):
+    if not determiner or _next_is_name(token) or _follows_a_name(determiner[0]):
         return
     start, _ = parsed.offset(determiner[0], sentence.paragraph)
     _, end = parsed.offset(token, sentence.paragraph)
@@ -102,6 +120,12 @@ def _nationality(token, words: Words) -> str | None:
     return None
 
 
+def _follows_a_name(first) -> bool:
+    """Return True for a noun phrase in apposition to a name: "Paul Lemoine, son cousin"."""
+    doc = first.doc
+    return first.i >= 2 and doc[first.i - 1].text == "," and doc[first.i - 2].ent_type_ in ("PER", "PERSON")
+
+
 def _next_is_name(token) -> bool:
     """Return True when a role noun is a title directly before a name ("le général Haftar")."""
     doc = token.doc
@@ -115,21 +139,41 @@ def _next_is_name(token) -> bool:
     return False
 
 
-def _link_pronoun(parsed, sentence, token, number, speakers, people, words) -> None:
-    """Link a subject pronoun of a reporting verb to the last speaker just before."""
-    if token.head.lemma_.casefold() not in words.reporting:
-        return
+def _link_pronoun(parsed, sentence, token, number, speakers, words) -> Entity | None:
+    """Link a subject pronoun of a reporting verb to the last speaker just before; return that person."""
+    verb = _verb_of(token)
+    if verb is None or not _is_reporting(verb, words):
+        return None
     recent = [person for at, person in speakers if number - at <= SPEAKER_LOOKBACK]
-    if recent:
-        start, end = parsed.offset(token, sentence.paragraph)
-        recent[-1].mentions.append(Mention(start, end, token.text, "pronoun"))
+    if not recent:
+        return None
+    start, end = parsed.offset(token, sentence.paragraph)
+    if token.text.startswith("-"):  # "-il": the mention is the pronoun, without the hyphen
+        start += 1
+    recent[-1].mentions.append(Mention(start, end, parsed.text[start:end], "pronoun"))
+    return recent[-1]
+
+
+def _verb_of(token):
+    """Return the verb a subject pronoun goes with (for "-t-il", the verb just before it)."""
+    if token.head.pos_ in ("VERB", "AUX") and token.head.i != token.i:
+        return token.head
+    for previous in reversed(token.doc[max(0, token.i - 3):token.i]):
+        if previous.pos_ in ("VERB", "AUX"):
+            return previous
+    return None
+
+
+def _is_reporting(verb, words: Words) -> bool:
+    """Return True for a reporting verb ("déclarer", "glisse", "said")."""
+    return verb.lemma_.casefold() in words.reporting or verb.lower_ in words.reporting
 
 
 def _speakers(parsed, sentence, people, words) -> list[Entity]:
     """Return the people who are subjects of a reporting verb in a sentence."""
     found = []
     for token in sentence.span:
-        if token.dep_ in SUBJECT_DEPS and token.head.lemma_.casefold() in words.reporting:
+        if token.dep_ in SUBJECT_DEPS and _is_reporting(token.head, words):
             start, end = parsed.offset(token, sentence.paragraph)
             person = entity_at(people, start, end)
             if person is not None and person not in found:

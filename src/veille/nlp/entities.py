@@ -75,7 +75,7 @@ class Words:
     determiners: frozenset[str]  # definite: "the minister" may refer back to a person named before
     title_determiners: frozenset[str]  # before a noun title: "la toxicologue X", "du biologiste X"
     pronouns: frozenset[str]
-    reporting: frozenset[str]
+    reporting: frozenset[str]  # reporting verbs, lemmas and one-word forms, from the quotes lexicon
     honorifics: frozenset[str]
     demonyms: dict[str, str]  # word as the lexicon writes it -> country
 
@@ -109,9 +109,15 @@ def _words(language: str | None, _cache: dict = {}) -> Words:  # noqa: B006 - a 
             frozenset(lexicon.get("org_heads", [])), dict(lexicon.get("institutions", {})),
             frozenset(references.get("determiners", [])), frozenset(lexicon.get("title_determiners", [])),
             frozenset(references.get("person_pronouns", [])),
-            frozenset(references.get("reporting_lemmas", [])), frozenset(lexicon.get("honorifics", [])),
+            _reporting_verbs(language), frozenset(lexicon.get("honorifics", [])),
             demonyms, frozenset(names))
     return _cache[language]
+
+
+def _reporting_verbs(language: str | None) -> frozenset[str]:
+    """Return the reporting verbs of the quotes lexicon: lemmas, and forms of one word."""
+    quotes = load_lexicon("quotes", language)
+    return frozenset(quotes.get("verbs", [])) | {form for form in quotes.get("forms", []) if " " not in form}
 
 
 def name_key(text: str) -> str:
