@@ -82,6 +82,8 @@ def ingest(
     as_format: Annotated[PageFormat, typer.Option("--as", help="Page format of non-HTML text.")] = PageFormat.auto,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Worker processes (default: the cores).")] = None,
     engine: Annotated[Engine, typer.Option("--engine", help="Where the stages run.")] = Engine.local,
+    address: Annotated[Optional[str], typer.Option(
+        "--address", help="Ray cluster to use with --engine ray (default: start one on this machine).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Pages per committed transaction.")] = DEFAULT_BATCH,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest page accepted, in bytes.")] = DEFAULT_MAX_BYTES,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 5) if any page is rejected.")] = False,
@@ -91,11 +93,12 @@ def ingest(
     from veille.ingest import ingest as run_ingest
     from veille.sources import SourceOptions
 
-    if engine is Engine.ray:
-        raise UsageError("the Ray engine is not part of this version yet; use --engine local (the default)")
+    if address and engine is not Engine.ray:
+        raise UsageError("--address is for the Ray engine: add --engine ray")
     options = SourceOptions(as_format=as_format.value, published=_date(published), site=site, max_bytes=max_bytes)
     with display.IngestProgress(err, enabled=progress) as bar:
-        report = run_ingest(paths, db, options, workers=workers, batch_size=batch_size, on_batch=bar.advance)
+        report = run_ingest(paths, db, options, workers=workers, batch_size=batch_size, on_batch=bar.advance,
+                            engine=engine.value, address=address)
     display.print_ingest_report(err, report, db)
     if strict and report.rejects:
         raise StrictModeError(f"{report.rejects} page(s) rejected and --strict is set; "

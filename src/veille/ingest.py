@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from veille.clean.boilerplate import remove_known
 from veille.engines.local import LocalEngine
@@ -12,14 +13,21 @@ from veille.records import Article, Page, Reject
 from veille.sources import SourceOptions, read_pages
 from veille.store.writer import IngestReport, StoreWriter
 
-__all__ = ["IngestReport", "ingest"]
+if TYPE_CHECKING:
+    from veille.engines.ray import RayEngine
+
+__all__ = ["IngestReport", "ingest", "ingest_on_ray"]
 
 
 
 def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), *,
            workers: int | None = None, batch_size: int = DEFAULT_BATCH,
-           on_batch: Callable[[IngestReport], None] | None = None) -> IngestReport:
+           on_batch: Callable[[IngestReport], None] | None = None,
+           engine: str = "local", address: str | None = None) -> IngestReport:
     """Ingest every page under paths into the store at db; return the counts."""
+    if engine == "ray":
+        return ingest_on_ray(paths, db, options, cpus=workers, address=address, batch_size=batch_size,
+                             on_batch=on_batch)
     report = IngestReport()
     engine = LocalEngine(workers)
     with StoreWriter(db) as writer:
@@ -30,6 +38,31 @@ def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), 
             if on_batch:
                 on_batch(report)
     return report
+
+
+def ingest_on_ray(paths: list[str], db: str, options: SourceOptions = SourceOptions(), *,
+                  cpus: int | None = None, address: str | None = None, batch_size: int = DEFAULT_BATCH,
+                  on_batch: Callable[[IngestReport], None] | None = None,
+                  engine: RayEngine | None = None) -> IngestReport:
+    """Run the pipeline on Ray (Parquet shards beside the store), then load the shards into the store."""
+    from veille.engines.ray import RayEngine
+
+    engine = engine or RayEngine(shard_folder(db), address=address, cpus=cpus)
+    report = IngestReport()
+    with StoreWriter(db) as writer:
+        # The workers cannot read the store: they get the boilerplate learned before the run,
+        # and lines learned during it are dropped here, as for the local engine's results.
+        for batch in engine.results(paths, options, writer.all_learned_boilerplate(), batch_size):
+            batch = [(page, _without_known_lines(result, writer)) for page, result in batch]
+            report.add(writer.write_batch(batch))
+            if on_batch:
+                on_batch(report)
+    return report
+
+
+def shard_folder(db: str) -> str:
+    """Return the folder of a store's Ray shards: beside the store file."""
+    return f"{db}.shards"
 
 
 def _prepared_batches(items: Iterable[Page | Reject], writer: StoreWriter, size: int,

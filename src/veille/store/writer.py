@@ -112,6 +112,13 @@ class StoreWriter:
             self._learned[site] = frozenset(row[0] for row in rows)
         return self._learned[site]
 
+    def all_learned_boilerplate(self) -> dict[str, frozenset[str]]:
+        """Return the keys of the lines learned as boilerplate, for every site (for workers without the store)."""
+        learned: dict[str, set[str]] = {}
+        for site, key in self._execute("SELECT site, key FROM site_boilerplate", []).fetchall():
+            learned.setdefault(site, set()).add(key)
+        return {site: frozenset(keys) for site, keys in learned.items()}
+
     def _write(self, results: Sequence[tuple[Page | None, Article | Reject]]) -> IngestReport:
         """Insert the new pages and their articles or rejects; skip what is already stored."""
         report = IngestReport()
