@@ -107,23 +107,31 @@ class SearchIndex:
         index.register_tokenizer(ANALYZER, _analyzer())
         return index
 
-    def indexed(self) -> tuple[str, dict[str, str]]:
-        """Return the store summary and {article id: fingerprint} of what the last completed sync indexed."""
+    def summary(self) -> str:
+        """Return the summary of the store as the last completed sync saw it ("" when unknown)."""
         try:
-            lines = (self.folder / "indexed.txt").read_text().splitlines()
+            with open(self.folder / "indexed.txt", encoding="utf-8") as handle:
+                first = handle.readline().strip()
         except OSError:
-            return "", {}
-        summary = lines[0].removeprefix("store ") if lines and lines[0].startswith("store ") else ""
-        return summary, dict(line.split(" ", 1) for line in lines[1 if summary else 0:] if " " in line)
+            return ""
+        return first.removeprefix("store ") if first.startswith("store ") else ""
+
+    def indexed(self) -> dict[str, str]:
+        """Return {article id: fingerprint} of what the last completed sync left in the index."""
+        try:
+            lines = (self.folder / "indexed.txt").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return {}
+        return dict(line.split(" ", 1) for line in lines if " " in line and not line.startswith("store "))
 
     def sync(self, con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         """Bring the index up to date with the store: add what it lacks or holds stale, drop what has gone."""
         with self._lock:
             summary = "%s-%s-%s" % con.execute(SUMMARY_SQL).fetchone()
-            last, indexed = self.indexed()
-            if summary == last:  # nothing the index holds has changed: skip the per-article pass
+            if summary == self.summary():  # nothing the index holds has changed: skip the per-article pass
                 self.index.reload()
-                return {"added": 0, "removed": 0, "total": len(indexed)}
+                return {"added": 0, "removed": 0, "total": self.index.searcher().num_docs}
+            indexed = self.indexed()
             stored = {article_id: str(mark) for article_id, mark in con.execute(FINGERPRINT_SQL).fetchall()}
             stale = sorted(article_id for article_id, mark in stored.items() if indexed.get(article_id) != mark)
             gone = indexed.keys() - stored.keys()
