@@ -1,7 +1,8 @@
 """The stores the API and web tests read: the bundled samples, plus articles written here by hand.
 
-The sample store is built once per test session (its ingest loads the spaCy models) by the
-`store_path` fixture, which tests/conftest.py registers for the API and browser tests alike.
+The samples are ingested once per test session (the ingest loads the spaCy models) by the
+`samples_ingest` fixture, which tests/conftest.py registers for every test; `store_path` is
+a copy of that store with the hand-written rows added, shared by the API and browser tests.
 The hand-written articles carry what the annotators may not produce yet (events, a story,
 role and pronoun mentions) and what must never run in a page (markup in titles and quotes).
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from veille.cli import main
+from veille.ingest import IngestReport, ingest
 from veille.store.connect import open_store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -27,13 +28,16 @@ REFERENCES = (("Le ministre", "role"), ("Il", "pronoun"))
 
 
 @pytest.fixture(scope="session")
-def store_path(tmp_path_factory) -> Path:
-    """Return the path of the store made from data/samples and the hand-written rows, built once a session."""
-    path = tmp_path_factory.mktemp("sample-store") / "samples.duckdb"
-    try:
-        main(["ingest", str(SAMPLES), "--db", str(path), "--no-progress", "--workers", "2"])
-    except SystemExit as exit_:
-        assert exit_.code in (0, None), f"ingest of the samples failed with exit {exit_.code}"
+def samples_ingest(tmp_path_factory) -> tuple[str, IngestReport]:
+    """Ingest data/samples with two worker processes, as `make demo` does; return the store path and report."""
+    db = str(tmp_path_factory.mktemp("samples") / "samples.duckdb")
+    return db, ingest([str(SAMPLES)], db, workers=2, batch_size=8)
+
+
+@pytest.fixture(scope="session")
+def store_path(samples_ingest, tmp_path_factory) -> Path:
+    """Return the path of a copy of the samples store with the hand-written rows added (made once a session)."""
+    path = copy_store(Path(samples_ingest[0]), tmp_path_factory.mktemp("sample-store"))
     add_hand_written(str(path))
     return path
 
