@@ -35,6 +35,7 @@ NAMES = [f"{first} {last}" for first in ("Ana", "Jean", "Marie", "John", "Amadou
 SITES = [f"site{number}.example" for number in range(40)]
 
 
+DEFAULT_SIZES, DEFAULT_QUERIES = [10_000, 100_000], 200  # the requirement is stated at 100k articles
 CHUNKS, CHUNK_WORDS, TEXT_CHUNKS = 4000, 25, 10  # texts of 250 words, drawn as 10 of 4,000 word runs
 
 
@@ -157,8 +158,8 @@ def run(sizes: list[int], queries: int, console: Console, out: Path | None = RES
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the search benchmark."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.search", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="articles per store")
-    parser.add_argument("--queries", type=int, default=200, help="queries per kind")
+    parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES, help="articles per store")
+    parser.add_argument("--queries", type=int, default=DEFAULT_QUERIES, help="queries per kind")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON figures")
     args = parser.parse_args(argv)
     run(args.sizes, args.queries, Console(width=100), args.out)
