@@ -13,8 +13,9 @@ def test_the_synthetic_store_has_entities_quotes_sites_and_dates(tmp_path):
     path = str(tmp_path / "bench.duckdb")
     search.make_store(path, 300)
     with duckdb.connect(path, read_only=True) as con:
-        articles, sites, days, words = con.execute("""SELECT count(*), count(DISTINCT site), count(DISTINCT published),
-                                                             avg(length(string_split(text, ' '))) FROM articles""").fetchone()
+        articles, sites, days, words = con.execute("""
+            SELECT count(*), count(DISTINCT site), count(DISTINCT published), avg(length(string_split(text, ' ')))
+            FROM articles""").fetchone()
         quoted = con.execute("SELECT count(DISTINCT article_id) FROM quotes").fetchone()[0]
         named = con.execute("SELECT count(DISTINCT article_id), count(DISTINCT entity_id) FROM entities").fetchone()
     assert (articles, quoted, sites, days) == (300, 150, len(search.SITES), 300)
