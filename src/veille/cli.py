@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="veille", standalone_mode=False)
     except VeilleError as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
     except typer.Abort:
         err.print("aborted")
@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
         if hasattr(error, "show"):
             error.show()
         else:
-            err.print(f"error: {error.format_message()}", highlight=False)
+            err.print(f"error: {error.format_message()}", highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
     except typer.Exit as exit_:
         sys.exit(exit_.exit_code)
