@@ -6,19 +6,15 @@ import json
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLES
-from veille.ingest import ingest
 from veille.store.queries import stats
 
 UI_LINES = {"Se connecter", "Partager", "Retour en haut", "Sign in", "Subscribe", "Share", "Back to top"}
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    """Ingest the samples with two worker processes, as the demo does; return the store path and report."""
-    db = str(tmp_path_factory.mktemp("samples") / "samples.duckdb")
-    report = ingest([str(SAMPLES)], db, workers=2, batch_size=8)
-    return db, report
+def sample_store(samples_ingest):
+    """Return the samples store's path and ingest report (ingested once a session, tests/api/stores.py)."""
+    return samples_ingest
 
 
 def query(db: str, sql: str, params=()) -> list[tuple]:
