@@ -1,9 +1,12 @@
 """The web UI in Debian's Chromium, driven by Playwright: search, an article, a speaker's page, no script run.
 
 One server for the module, on 127.0.0.1 and a free port, over the sample store. The
-screenshots of the README are written to docs/img/ on the way.
+screenshots of the README are written to docs/img/ on the way when VEILLE_SCREENSHOTS=1.
 """
 from __future__ import annotations
+
+import os
+import tempfile
 
 import socket
 import threading
@@ -18,7 +21,10 @@ from veille.api import create_app
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# The README's screenshots are rewritten only when asked (VEILLE_SCREENSHOTS=1 make test):
+# a plain test run leaves the working tree as it found it.
+SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "img" if os.environ.get("VEILLE_SCREENSHOTS") == "1"
+               else Path(tempfile.mkdtemp(prefix="veille-screenshots-")))
 HAND_1 = "hand0000000000000000000000000001"
 
 sync_api = pytest.importorskip("playwright.sync_api")
