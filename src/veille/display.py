@@ -97,21 +97,23 @@ def print_article(console: Console, article: dict[str, Any], max_paragraphs: int
     if removed:
         reasons = sorted({r["reason"] for r in removed})
         console.print(f"\n[dim]{len(removed)} line(s) removed as {', '.join(reasons)}[/]\n")
-    if max_paragraphs is None:
-        print_annotations(console, article)
+    print_annotations(console, article, max_quotes=None if max_paragraphs is None else 2)
 
 
-def print_annotations(console: Console, article: dict[str, Any]) -> None:
+def print_annotations(console: Console, article: dict[str, Any], max_quotes: int | None = None) -> None:
     """Print an article's people and other entities, quotes with their speakers, and dates."""
     entities = article.get("entities") or []
     for kind, label in (("PER", "people"), ("ORG", "organisations"), ("LOC", "places"), ("MISC", "other")):
         found = [e for e in entities if e["type"] == kind]
         if found:
             console.print(f"[bold]{label}:[/] " + "; ".join(_entity_line(e) for e in found), highlight=False)
-    for quote in article.get("quotes") or []:
+    quotes = article.get("quotes") or []
+    for quote in quotes[:max_quotes]:
         via = f" via {quote['via']}" if quote.get("via") else ""
         console.print(f"[bold]quote[/] ({quote['kind']}) [cyan]{quote.get('speaker') or '?'}[/]{via}: "
                       f"« {quote['text']} »", highlight=False)
+    if len(quotes[:max_quotes]) < len(quotes):
+        console.print(f"[dim]... {len(quotes) - len(quotes[:max_quotes])} more quote(s)[/]")
     dates = [f"{d['text']} = {d['resolved'] or '?'}" for d in article.get("dates") or []]
     if dates:
         console.print("[bold]dates:[/] " + "; ".join(dates), highlight=False)
