@@ -124,14 +124,17 @@ def test_a_language_without_a_model_gets_no_entities_and_says_why(monkeypatch):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=4), st.sampled_from(["fr", "en"]))
-def test_any_text_gives_mentions_that_slice_to_their_text(paragraphs, language):
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(list("«»“”\"., ")),
+                        min_size=1, max_size=120), min_size=1, max_size=4),
+       st.sampled_from(["fr", "en", "de"]))  # "de": a language with no model and no lexicon
+def test_any_text_gives_annotations_that_slice_to_their_text(paragraphs, language):
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
     article = annotate(Article(paragraphs=paragraphs, language=language, published="2020-01-01"))
-    for entity in article.entities:
-        assert entity.mentions
-        for mention in entity.mentions:
-            assert article.text[mention.start:mention.end] == mention.text
+    spans = [m for entity in article.entities for m in entity.mentions] + list(article.dates)
+    spans += [q for q in article.quotes] + [q.speaker_span for q in article.quotes if q.speaker_span]
+    assert all(entity.mentions for entity in article.entities)
+    for span in spans:
+        assert article.text[span.start:span.end] == span.text
 
 
 def test_english_nationalities_match_only_when_capitalised():
