@@ -312,6 +312,24 @@ def test_fr_pronoun_speaker_takes_the_person_named_just_before():
     assert (quote.speaker, quote.speaker_entity, quote.speaker_span.text) == ("Marie Dausse", "dausse", "elle")
 
 
+def test_speaker_passes_to_the_next_unattributed_quote_only_when_close():
+    text = ("« Nous avons perdu trop de temps avec ces discussions », a déclaré Paul Martin. "
+            "« Le temps des promesses est fini pour tout le monde ici. »\n"
+            "« La langue est la meilleure et la pire des choses », disait Esope. Le site publie une enquête. "
+            "Il décrit la communication du palais. Les journalistes la suivent. Le palais laissait filtrer : "
+            "« Le président se dit calme »")
+    quotes = quotes_of(text, "fr")
+    assert one(quotes, "Le temps des promesses").speaker == "Paul Martin"
+    assert one(quotes, "Le président se dit calme").speaker is None
+
+
+def test_an_indirect_source_that_is_no_person_passes_on_no_speaker():
+    text = ("Selon leur étude, la popularité du sujet a explosé en une journée. "
+            "« Le message disait que cette information venait d'une étude de l'université de Vienne »")
+    quote = one(quotes_of(text, "fr"), "Le message disait")
+    assert quote.speaker is None
+
+
 def test_speaker_inside_the_quote_is_not_taken():
     text = ("« Le danger est la propriété d'une molécule. Le risque est la probabilité d'y être exposé », "
             "précise la toxicologue Dominique Parent-Massin.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from veille.nlp.coref import resolve_reference
+from veille.nlp.coref import entity_at, resolve_reference
 from veille.nlp.parse import Paragraph, Parsed
 from veille.nlp.quote_clauses import MIN_INDIRECT_WORDS, find_indirect
 from veille.nlp.quote_frames import (
@@ -31,7 +31,13 @@ MIN_UNATTRIBUTED_WORDS = 8
 # F1 at 8 with English F1 flat (eval/quotes.py).
 MIN_SPEECH_WORDS = 8
 
+# An unattributed quote takes the speaker of a quote at most this many sentences before it.
+# 3: on both dev sets the speakers passed on rightly lie within 2 sentences, a wrong one
+# ("..., disait Esope" then an unrelated quote) at 4 (eval/quotes.py).
+MAX_INHERIT_SENTENCES = 3
+
 _WORD = re.compile(r"\w+")
+_SENTENCE_BREAK = re.compile(r"[.!?…][»”\"']?\s")
 
 
 def find_direct(parsed: Parsed, lexicon: QuoteLexicon) -> list[Found]:
@@ -109,7 +115,7 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     used = {(d.paragraph, d.frame.verb.i) for d in direct if d.frame.verb is not None and not d.frame.ahead}
     indirect = find_indirect(parsed, lexicon, used)
     found = [f for f in _merge(parsed.text, direct, indirect) if not _is_term(parsed.text, f)]
-    _inherit_speakers(found)
+    _inherit_speakers(parsed.text, found, entities)
     kept = sorted((f for f in found if _is_attributed_enough(parsed.text, f)), key=lambda f: (f.start, f.end))
     quotes = [_quote(parsed, f, entities) for f in kept]
     _name_pronoun_speakers(parsed, entities, kept, quotes)
@@ -178,23 +184,39 @@ def _lend_frame(quotes: list[Found], clause: Found) -> None:
             quote.frame = clause.frame
 
 
-def _inherit_speakers(found: list[Found]) -> None:
-    """Give an unattributed direct quote the speaker of the quote just before it (same or previous paragraph)."""
+def _inherit_speakers(text: str, found: list[Found], entities: list[Entity]) -> None:
+    """Give an unattributed direct quote the speaker of the quote just before it (same or previous
+    paragraph, at most MAX_INHERIT_SENTENCES sentences away) when that speaker may go on speaking."""
     previous: Found | None = None
     for quote in found:
         if quote.kind == "direct" and quote.frame.speaker is None and previous is not None \
-                and quote.paragraph - previous.paragraph <= 1:
+                and quote.paragraph - previous.paragraph <= 1 \
+                and len(_SENTENCE_BREAK.findall(text, previous.end, quote.start)) <= MAX_INHERIT_SENTENCES:
             quote.frame = Frame(cue=quote.frame.cue, speaker=previous.frame.speaker, verb=quote.frame.verb,
                                 via=quote.frame.via or previous.frame.via, pronoun=previous.frame.pronoun)
-        if quote.frame.speaker is not None:
+        if quote.frame.speaker is not None and _lends_speaker(quote, entities):
             previous = quote
+
+
+def _lends_speaker(quote: Found, entities: list[Entity]) -> bool:
+    """Return True for a quote whose speaker the next unattributed quote may take: a quoted speaker,
+    or a person (a name or a pronoun) reported indirectly; "selon leur étude" lends nothing."""
+    if quote.kind != "indirect" or quote.frame.pronoun:
+        return True
+    entity = entity_at(entities, *quote.frame.speaker)
+    return entity is not None and entity.type == "PER"
 
 
 def _is_attributed_enough(text: str, found: Found) -> bool:
     """Return True for a quote with a speaker or a cue, or one long enough to be speech on its own."""
-    if found.frame.speaker is not None or found.frame.cue is not None:
+    if found.frame.speaker is not None or found.frame.cue is not None or _follows_colon(text, found):
         return True
     return len(_WORD.findall(text[found.start:found.end])) >= MIN_UNATTRIBUTED_WORDS
+
+
+def _follows_colon(text: str, found: Found) -> bool:
+    """Return True for quoted words a colon announces ("... laissait filtrer : « ... »"): speech, whoever said it."""
+    return found.marks is not None and text[:found.marks[0]].rstrip().endswith(":")
 
 
 def _is_term(text: str, found: Found) -> bool:
