@@ -262,6 +262,17 @@ def test_quote_running_over_two_paragraphs_keeps_its_speaker():
     assert len(quotes) == 3 and all(q.speaker == "Smith" for q in quotes)
 
 
+def test_embedded_post_is_its_author_s_quote_without_its_link():
+    text = ("Le ministre a publié un message dimanche soir, repris des milliers de fois.\n"
+            "#COVID19 | La prise d'anti-inflammatoires pourrait aggraver l'infection. En cas de fièvre, prenez du paracétamol.\n"
+            "Si vous êtes déjà sous traitement, demandez conseil à votre médecin https://t.co/abc123\n"
+            "— Jean Dupont (@jeandupont) March 14, 2020\n"
+            "Le message a été vu des millions de fois en une journée.")
+    [quote] = quotes_of(text, "fr")
+    assert quote.text.startswith("#COVID19 | La prise") and quote.text.endswith("votre médecin")
+    assert (quote.kind, quote.speaker, quote.via) == ("direct", "Jean Dupont", "Twitter")
+
+
 # -- not quotes -------------------------------------------------------------------------
 
 def test_scare_quotes_of_one_or_two_words_are_not_quotes():

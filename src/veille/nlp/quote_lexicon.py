@@ -28,6 +28,7 @@ class QuoteLexicon:
     inverted_pronouns: frozenset[str] = frozenset()
     speaker_nouns: frozenset[str] = frozenset()
     generic_subjects: frozenset[str] = frozenset()
+    post_channel: str | None = None
 
     @property
     def openers(self) -> dict[str, list[str]]:
@@ -53,7 +54,8 @@ def quote_lexicon(language: str | None) -> QuoteLexicon:
         channel_nouns=words("channel_nouns"), channels=frozenset(data.get("channels", [])),
         via_verbs=words("via_verbs"), title_nouns=words("title_nouns"),
         inverted_pronouns=words("inverted_pronouns"),
-        speaker_nouns=words("speaker_nouns") | _role_nouns(language), generic_subjects=words("generic_subjects"))
+        speaker_nouns=words("speaker_nouns") | _role_nouns(language), generic_subjects=words("generic_subjects"),
+        post_channel=data.get("post_channel"))
 
 
 def _role_nouns(language: str | None) -> frozenset[str]:

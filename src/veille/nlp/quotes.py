@@ -13,6 +13,7 @@ from typing import Any
 
 from veille.nlp.coref import entity_at, resolve_reference
 from veille.nlp.parse import Paragraph, Parsed
+from veille.nlp.quote_embeds import find_posts
 from veille.nlp.quote_clauses import MIN_INDIRECT_WORDS, find_indirect
 from veille.nlp.quote_frames import (
     TERMINATORS, Found, Frame, frame_direct, frame_plain, is_reporting_verb, speaker_tokens, tokens_between,
@@ -111,7 +112,8 @@ def _strip_start(text: str, start: int, end: int) -> int:
 def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     """Return the quotes of an article, each with its speaker linked to an entity where clear."""
     lexicon = quote_lexicon(parsed.language)
-    direct = find_direct(parsed, lexicon)
+    posts = find_posts(parsed, lexicon)
+    direct = posts + [d for d in find_direct(parsed, lexicon) if not _is_inside(d, posts)]
     used = {(d.paragraph, d.frame.verb.i) for d in direct if d.frame.verb is not None and not d.frame.ahead}
     indirect = find_indirect(parsed, lexicon, used)
     found = [f for f in _merge(parsed.text, direct, indirect) if not _is_term(parsed.text, f)]
@@ -120,6 +122,11 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     quotes = [_quote(parsed, f, entities) for f in kept]
     _name_pronoun_speakers(parsed, entities, kept, quotes)
     return quotes
+
+
+def _is_inside(quote: Found, holders: list[Found]) -> bool:
+    """Return True when a quote lies within one of some other quotes (a quote inside a quoted post)."""
+    return any(h.start <= quote.start and quote.end <= h.end for h in holders)
 
 
 def _name_pronoun_speakers(parsed: Parsed, entities: list[Entity], found: list[Found], quotes: list[Quote]) -> None:
