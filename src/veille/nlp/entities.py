@@ -10,6 +10,7 @@ Haftar"), and the entity is named by its fullest form.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,23 +96,23 @@ class Words:
         return _words(language)
 
 
-def _words(language: str | None, _cache: dict = {}) -> Words:  # noqa: B006 - a per-process cache
-    if language not in _cache:
-        lexicon, places = load_lexicon("entities", language), load_lexicon("places", language)
-        references = lexicon.get("references", {})
-        demonyms, names = {}, set()
-        for country, entry in places.get("countries", {}).items():
-            names.update(name_key(name) for name in [country, *entry.get("names", [])])
-            for word in entry.get("demonyms", []):
-                demonyms.setdefault(word, country)
-        _cache[language] = Words(
-            frozenset(lexicon.get("role_nouns", [])), frozenset(lexicon.get("role_modifiers", [])),
-            frozenset(lexicon.get("org_heads", [])), dict(lexicon.get("institutions", {})),
-            frozenset(references.get("determiners", [])), frozenset(lexicon.get("title_determiners", [])),
-            frozenset(references.get("person_pronouns", [])),
-            _reporting_verbs(language), frozenset(lexicon.get("honorifics", [])),
-            demonyms, frozenset(names))
-    return _cache[language]
+@functools.cache
+def _words(language: str | None) -> Words:
+    """Read a language's word lists once per process."""
+    lexicon, places = load_lexicon("entities", language), load_lexicon("places", language)
+    references = lexicon.get("references", {})
+    demonyms, names = {}, set()
+    for country, entry in places.get("countries", {}).items():
+        names.update(name_key(name) for name in [country, *entry.get("names", [])])
+        for word in entry.get("demonyms", []):
+            demonyms.setdefault(word, country)
+    return Words(
+        frozenset(lexicon.get("role_nouns", [])), frozenset(lexicon.get("role_modifiers", [])),
+        frozenset(lexicon.get("org_heads", [])), dict(lexicon.get("institutions", {})),
+        frozenset(references.get("determiners", [])), frozenset(lexicon.get("title_determiners", [])),
+        frozenset(references.get("person_pronouns", [])),
+        _reporting_verbs(language), frozenset(lexicon.get("honorifics", [])),
+        demonyms, frozenset(names))
 
 
 def _reporting_verbs(language: str | None) -> frozenset[str]:
