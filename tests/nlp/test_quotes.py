@@ -341,6 +341,24 @@ def test_an_indirect_source_that_is_no_person_passes_on_no_speaker():
     assert quote.speaker is None
 
 
+def test_fr_pronoun_speaker_takes_the_person_noun_subject_just_before():
+    text = ("L'anthropologue utilise les ressources de la pragmatique du langage. "
+            "« Il faudrait rendre grâce à la science de son langage conceptuel – observe-t-il dans un livre. »\n"
+            "Les enseignants mobilisés vivent la loi comme une remise en cause de leur statut. "
+            "Pour eux, la nouvelle réforme va augmenter la précarisation des nouveaux diplômés.")
+    quotes = quotes_of(text, "fr")
+    assert one(quotes, "Il faudrait").speaker == "L'anthropologue"
+    assert one(quotes, "la nouvelle réforme").speaker == "Les enseignants mobilisés"
+
+
+def test_fr_pronoun_speaker_takes_no_subject_of_another_gender_or_that_is_no_person():
+    text = ("La ministre présente son plan devant les députés. "
+            "« Nous ne reculerons pas sur ce texte essentiel pour le pays », affirme-t-il.\n"
+            "Le rapport dénonce la gestion de la crise sanitaire. "
+            "« Nous avons manqué de masques pendant des semaines entières », affirme-t-il.")
+    assert all(q.speaker == "il" for q in quotes_of(text, "fr"))
+
+
 def test_speaker_inside_the_quote_is_not_taken():
     text = ("« Le danger est la propriété d'une molécule. Le risque est la probabilité d'y être exposé », "
             "précise la toxicologue Dominique Parent-Massin.")

@@ -4,7 +4,10 @@ References are linked only when the evidence is clear, else left alone:
 - a definite role noun ("l'ancien général", "the minister") goes to the one person named
   earlier in the article with that role noun in a role or title (the article's title counts);
 - a subject pronoun ("il", "he") of a reporting verb goes to the person who was the last
-  speaker (the subject of a reporting verb) in the sentences just before.
+  speaker (the subject of a reporting verb) in the sentences just before;
+- failing a name, a speaker pronoun ("observe-t-il", "pour eux") goes to the subject of a
+  sentence just before that names a person by a noun ("L'anthropologue", "Les enseignants")
+  and agrees with it in gender and number (``antecedent_subject``).
 """
 from __future__ import annotations
 
@@ -19,11 +22,81 @@ if TYPE_CHECKING:
 
 SPEAKER_LOOKBACK = 3  # sentences: a pronoun further from its speaker is left unresolved
 SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "nsubjpass"})
+# Gender and number of the speaker pronouns whose parse may lack them ("-il" after "-t-").
+_PRONOUN_FEATURES = {
+    "il": ("Masc", "Sing"), "elle": ("Fem", "Sing"), "lui": ("Masc", "Sing"), "ils": ("Masc", "Plur"),
+    "elles": ("Fem", "Plur"), "eux": ("Masc", "Plur"), "he": ("Masc", "Sing"), "she": ("Fem", "Sing"),
+    "him": ("Masc", "Sing"), "her": ("Fem", "Sing"), "they": (None, "Plur"), "them": (None, "Plur"),
+}
 
 
 def resolve_reference(parsed: Parsed, entities: list[Entity], start: int, end: int) -> Entity | None:
     """Return the entity that the text between start and end refers to, when the evidence is clear."""
     return entity_at(entities, start, end)
+
+
+def antecedent_subject(parsed: Parsed, start: int, end: int, person_nouns: frozenset[str],
+                       before: int | None = None) -> tuple[int, int] | None:
+    """Return the offsets of the subject a speaker pronoun refers to, from the sentences ending
+    before an offset (by default the pronoun's; for a quote's speaker, the quote's start).
+
+    Going back at most SPEAKER_LOOKBACK sentences (its paragraph and the one before), the first
+    subject that agrees with the pronoun decides: a noun phrase whose head names a person
+    ("L'anthropologue utilise...") is the answer; an agreeing pronoun passes the search on
+    to the sentence before; any other agreeing subject ("le livre") stops it.
+    """
+    features = _PRONOUN_FEATURES.get(parsed.text[start:end].casefold())
+    if features is None:
+        return None
+    high = start if before is None else min(before, start)
+    index = next((i for i, p in enumerate(parsed.paragraphs) if p.start <= high <= p.end), 0)
+    low = parsed.paragraphs[max(index - 1, 0)].start
+    earlier = [s for s in parsed.sentences() if low <= s.start and s.end <= high and s.span is not None]
+    for sentence in reversed(earlier[-SPEAKER_LOOKBACK:]):
+        subject = _main_subject(sentence.span)
+        if subject is None or not _agrees(subject, features):
+            continue
+        if subject.pos_ == "PRON":
+            continue
+        if singular(subject.lower_) not in person_nouns:
+            return None
+        phrase = _subject_phrase(subject)
+        return parsed.offset(phrase[0], sentence.paragraph)[0], parsed.offset(phrase[-1], sentence.paragraph)[1]
+    return None
+
+
+def _main_subject(span):
+    """Return the subject of a sentence's main verb (None when it has none)."""
+    root = span.root
+    return next((c for c in root.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def _agrees(token, features: tuple[str | None, str]) -> bool:
+    """Return True when a subject has the pronoun's number and, where both have one, its gender
+    (a determiner's gender first: "la ministre" is feminine whatever the noun's tag)."""
+    gender, number = features
+    determiners = [c for c in token.children if c.dep_ == "det" and c.morph.get("Gender")]
+    genders = (determiners[0] if determiners else token).morph.get("Gender")
+    numbers = token.morph.get("Number")
+    if token.pos_ == "PRON" and token.lower_ in _PRONOUN_FEATURES:
+        gender_of, number_of = _PRONOUN_FEATURES[token.lower_]
+        genders, numbers = [gender_of] if gender_of else [], [number_of]
+    return (not numbers or number in numbers) and (not gender or not genders or gender in genders)
+
+
+def _subject_phrase(subject) -> list:
+    """Return a subject noun with its determiners and adjectives, and a bare participle after it
+    ("Les enseignants mobilisés"): the words that name the person, without clauses."""
+    kept = [subject] + [c for c in subject.children if c.dep_ in ("det", "amod")
+                        or (c.dep_ == "acl" and "Part" in c.morph.get("VerbForm") and not list(c.children))]
+    low, high = min(t.i for t in kept), max(t.i for t in kept)
+    indices = {t.i for t in kept}
+    return [t for t in subject.doc[low:high + 1]] if all(i in indices for i in range(low, high + 1)) else [subject]
+
+
+def singular(word: str) -> str:
+    """Return a noun without its plural ending ("enseignants" → "enseignant"): enough for a lexicon look-up."""
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
 def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from veille.nlp.coref import singular
 from veille.nlp.parse import Paragraph, Parsed
 from veille.nlp.quote_frames import (
     CLAUSE_DEPS, Found, Frame, find_channel, is_pronoun, is_reporting_verb, is_speaker, marker_at,
@@ -121,12 +122,7 @@ def _is_named_source(phrase: list[Any], words: list[Any], size: int, lexicon: Qu
     if not phrase or following >= len(words) or words[following].text != ",":
         return False
     return any(t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PER", "PERSON", "ORG")
-               or _singular(t.lower_) in lexicon.speaker_nouns for t in phrase)
-
-
-def _singular(word: str) -> str:
-    """Return a noun without its plural ending ("détracteurs" → "détracteur"): enough for a lexicon look-up."""
-    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+               or singular(t.lower_) in lexicon.speaker_nouns for t in phrase)
 
 
 def _marker_quote(paragraph: Paragraph, index: int, words: list[Any], position: int, size: int) -> list[Found]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from veille.nlp.coref import entity_at, resolve_reference
+from veille.nlp.coref import antecedent_subject, entity_at, resolve_reference
 from veille.nlp.parse import Paragraph, Parsed
 from veille.nlp.quote_embeds import find_posts
 from veille.nlp.quote_clauses import MIN_INDIRECT_WORDS, find_indirect
@@ -121,6 +121,7 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     kept = sorted((f for f in found if _is_attributed_enough(parsed.text, f)), key=lambda f: (f.start, f.end))
     quotes = [_quote(parsed, f, entities) for f in kept]
     _name_pronoun_speakers(parsed, entities, kept, quotes)
+    _name_pronoun_subjects(parsed, lexicon, kept, quotes)
     return quotes
 
 
@@ -147,6 +148,17 @@ def _name_pronoun_speakers(parsed: Parsed, entities: list[Entity], found: list[F
             before = [c for c in people + earlier if low <= c[0] and c[1] <= high]
             if before:
                 _, _, quote.speaker, quote.speaker_entity = max(before, key=lambda c: c[1])
+
+
+def _name_pronoun_subjects(parsed: Parsed, lexicon: QuoteLexicon, found: list[Found], quotes: list[Quote]) -> None:
+    """Give a pronoun speaker still unnamed the person noun it refers to ("L'anthropologue ... « ... »,
+    observe-t-il"); its phrase stays the pronoun."""
+    for item, quote in zip(found, quotes):
+        if item.frame.pronoun and quote.speaker_entity is None and quote.speaker == quote.speaker_span.text:
+            span = antecedent_subject(parsed, *item.frame.speaker, lexicon.speaker_nouns,
+                                      item.marks[0] if item.marks else item.start)
+            if span is not None:
+                quote.speaker = parsed.text[span[0]:span[1]]
 
 
 def _merge(text: str, direct: list[Found], indirect: list[Found]) -> list[Found]:
