@@ -334,6 +334,13 @@ def test_speaker_passes_to_the_next_unattributed_quote_only_when_close():
     assert one(quotes, "Le président se dit calme").speaker is None
 
 
+def test_speaker_passes_over_a_subhead_to_the_next_paragraph_s_quote():
+    text = ("« Je suis très inquiet pour mon avenir et pour celui de mes collègues », a déclaré Paul Martin.\n"
+            "Des tensions avec la présidence\n"
+            "Pourtant, le métier reste une vocation : « J'ai choisi ce métier parce que je crois au partage du savoir. »")
+    assert one(quotes_of(text, "fr"), "J'ai choisi").speaker == "Paul Martin"
+
+
 def test_an_indirect_source_that_is_no_person_passes_on_no_speaker():
     text = ("Selon leur étude, la popularité du sujet a explosé en une journée. "
             "« Le message disait que cette information venait d'une étude de l'université de Vienne »")

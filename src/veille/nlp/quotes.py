@@ -117,7 +117,7 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     used = {(d.paragraph, d.frame.verb.i) for d in direct if d.frame.verb is not None and not d.frame.ahead}
     indirect = find_indirect(parsed, lexicon, used)
     found = [f for f in _merge(parsed.text, direct, indirect) if not _is_term(parsed.text, f)]
-    _inherit_speakers(parsed.text, found, entities)
+    _inherit_speakers(parsed, found, entities)
     kept = sorted((f for f in found if _is_attributed_enough(parsed.text, f)), key=lambda f: (f.start, f.end))
     quotes = [_quote(parsed, f, entities) for f in kept]
     _name_pronoun_speakers(parsed, entities, kept, quotes)
@@ -203,18 +203,26 @@ def _lend_frame(quotes: list[Found], clause: Found) -> None:
             quote.frame = clause.frame
 
 
-def _inherit_speakers(text: str, found: list[Found], entities: list[Entity]) -> None:
+def _inherit_speakers(parsed: Parsed, found: list[Found], entities: list[Entity]) -> None:
     """Give an unattributed direct quote the speaker of the quote just before it (same or previous
-    paragraph, at most MAX_INHERIT_SENTENCES sentences away) when that speaker may go on speaking."""
+    paragraph, subheads aside, at most MAX_INHERIT_SENTENCES sentences away) when that speaker
+    may go on speaking."""
+    text = parsed.text
     previous: Found | None = None
     for quote in found:
         if quote.kind == "direct" and quote.frame.speaker is None and previous is not None \
-                and quote.paragraph - previous.paragraph <= 1 \
+                and _paragraphs_apart(parsed, previous.paragraph, quote.paragraph) <= 1 \
                 and len(_SENTENCE_BREAK.findall(text, previous.end, quote.start)) <= MAX_INHERIT_SENTENCES:
             quote.frame = Frame(cue=quote.frame.cue, speaker=previous.frame.speaker, verb=quote.frame.verb,
                                 via=quote.frame.via or previous.frame.via, pronoun=previous.frame.pronoun)
         if quote.frame.speaker is not None and _lends_speaker(quote, entities):
             previous = quote
+
+
+def _paragraphs_apart(parsed: Parsed, first: int, last: int) -> int:
+    """Return how many paragraphs lie from one to another, not counting subheads between them."""
+    between = parsed.paragraphs[first + 1:last]
+    return last - first - sum(1 for p in between if is_headline(p.text))
 
 
 def _lends_speaker(quote: Found, entities: list[Entity]) -> bool:
