@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m benchmarks [--only clean|annotate] [--repeat N] [--markdown] [--shared ../shared]`."""
+"""Run the benchmarks: `python -m benchmarks [--only clean|annotate|pipeline|search|memory] [--repeat N] [--markdown]`."""
 from __future__ import annotations
 
 import argparse
@@ -7,10 +7,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import annotate, clean
+from benchmarks import annotate, clean, memory, pipeline, search
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS = ("clean", "annotate")
+BENCHMARKS = ("clean", "annotate", "pipeline", "search", "memory")
+SEARCH_SIZES = [10_000]  # articles in the synthetic store; `python -m benchmarks.search --sizes` for more
+SEARCH_QUERIES = 100  # queries per kind
+MEMORY_PAGES = [1000, 10000]  # corpus sizes of the memory benchmark; the models are off (see --memory-models)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=_positive, default=annotate.DEFAULT_LIMIT, metavar="N",
                         help="annotate at most N articles per language")
     parser.add_argument("--profile", action="store_true", help="also profile the annotate stage (needs pyinstrument)")
+    parser.add_argument("--pages", type=_positive, default=pipeline.DEFAULT_PAGES, metavar="N",
+                        help="HTML pages for the end-to-end benchmark")
+    parser.add_argument("--no-ray", dest="ray", action="store_false", help="leave the Ray engine out")
+    parser.add_argument("--memory-models", action="store_true",
+                        help="run the memory benchmark with the spaCy models (hours at 10k pages on 2 cores)")
     args = parser.parse_args(argv)
     # Piped output (make bench | tee) gets rich's 80 columns otherwise: too narrow for the table.
     console = Console() if sys.stdout.isatty() else Console(width=110)
@@ -38,6 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     if "annotate" in chosen:
         annotate.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
                      articles=args.articles, limit=args.limit, profile=args.profile)
+    if "pipeline" in chosen:
+        pipeline.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
+                     html=args.html, limit=args.pages, ray=args.ray)
+    if "search" in chosen:
+        search.run(SEARCH_SIZES, SEARCH_QUERIES, console, out=args.out)
+    if "memory" in chosen:
+        memory.run(args.shared, MEMORY_PAGES, 2, console, models=args.memory_models, out=args.out)
     return 0
 
 

@@ -6,7 +6,6 @@ atomic per batch (a kill loses at most the batch in flight, never a committed on
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import sys
 from contextlib import contextmanager
@@ -22,6 +21,12 @@ from veille.records import Article, Event, Page, Reject, content_id, public_meta
 from veille.store.connect import open_store
 
 ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than executemany
+# An open DuckDB database holds memory that grows with what it has written, outside its
+# memory_limit and outside duckdb_memory() (which stayed under 70 MB): an ingest's main process
+# went from 335 MB after 256 HTML pages to 437 MB after 1,024 and 649 MB after 3,000. Closing
+# the database gives it back, so the writer reopens its connection every 256 pages (a reopen:
+# a checkpoint and about 20 ms). Measured in docs/performance.md, "Memory of a long ingest".
+REOPEN_PAGES = 256
 
 
 @dataclass(slots=True)
@@ -48,8 +53,10 @@ class StoreWriter:
 
     def __init__(self, path: str):
         self.path = path
-        self.con = open_store(path)
+        with _pandas_marked_absent():
+            self.con = open_store(path)
         self._learned: dict[str, frozenset[str]] = {}
+        self._since_open = 0  # results written since the connection was opened
 
     def close(self, checkpoint: bool = True) -> None:
         """Checkpoint and close the store (the checkpoint only folds the WAL in; nothing is lost without it)."""
@@ -94,7 +101,17 @@ class StoreWriter:
             if isinstance(error, duckdb.Error):
                 raise StoreError(f"writing to {self.path} failed, the batch was rolled back: {error}") from error
             raise
+        self._since_open += len(results)
+        if self._since_open >= REOPEN_PAGES:
+            self._reopen()
         return report
+
+    def _reopen(self) -> None:
+        """Checkpoint, close and reopen the database, which gives back the memory it held (see REOPEN_PAGES)."""
+        self.close()
+        with _pandas_marked_absent():
+            self.con = open_store(self.path)
+        self._since_open = 0
 
     def _rollback(self) -> None:
         """Roll the open transaction back; a failed COMMIT (a full disk) has already ended it."""
@@ -257,13 +274,15 @@ def _now() -> datetime:
 
 @contextmanager
 def _pandas_marked_absent():
-    """Around a DuckDB call, tell Python that pandas is absent when it is not installed.
+    """Around a DuckDB call, tell Python that pandas is absent unless something has imported it already.
 
-    DuckDB's client tries `import pandas` for every value it binds; without pandas each
-    try is a failed search of sys.path, two thirds of the store's write time
-    (docs/performance.md). Scoped to our own calls, and a no-op when pandas is installed.
+    DuckDB's client tries `import pandas` for every value it binds. Without pandas each try
+    is a failed search of sys.path, two thirds of the store's write time; with pandas installed
+    (the Ray extra brings it) the first try imports pandas, numpy and pyarrow into the writer
+    for nothing: 115 MB of its memory (docs/performance.md). Scoped to our own calls, and a
+    no-op once pandas is imported.
     """
-    if _PANDAS_INSTALLED or "pandas" in sys.modules:
+    if "pandas" in sys.modules:
         yield
         return
     sys.modules["pandas"] = None  # type: ignore[assignment]
@@ -271,6 +290,3 @@ def _pandas_marked_absent():
         yield
     finally:
         sys.modules.pop("pandas", None)
-
-
-_PANDAS_INSTALLED = importlib.util.find_spec("pandas") is not None
