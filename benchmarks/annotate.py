@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 
 from benchmarks.clean import SAMPLES, _files
-from benchmarks.common import Figure, Stage, machine, markdown_table, measure, peak_rss_mb, print_table, table_rows, write_json
+from benchmarks.common import Figure, Stage, machine, measure, peak_rss_mb, show_figures, table_rows, write_json
 from veille.nlp.annotate import annotate, parse_article
 from veille.nlp.models import load_model, model_name
 from veille.pipeline import clean_page
@@ -213,12 +213,7 @@ def show(console: Console, report: dict, measured: dict[str, Measured], markdown
                      f"characters); overhead of annotate over {figures_of['model']} alone: "
                      f"{figures_of['overhead']:+.0%} in CPU time, {figures_of['overhead_wall']:+.0%} in wall time "
                      f"(aim: under +30%)")
-    if markdown:
-        print(markdown_table(rows) + "\n\n" + "\n".join(f"- {note}" for note in notes), flush=True)
-        return
-    print_table(console, "Annotate throughput", rows)
-    for note in notes:
-        console.print(note, highlight=False)
+    show_figures(console, "Annotate throughput", rows, notes, markdown)
 
 
 def profile_annotate(console: Console, inputs: Inputs) -> None:

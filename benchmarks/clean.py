@@ -17,8 +17,7 @@ from pathlib import Path
 import trafilatura
 from rich.console import Console
 
-from benchmarks.common import (Figure, Stage, machine, markdown_table, measure, peak_rss_mb, print_table,
-                               table_rows, write_json)
+from benchmarks.common import Figure, Stage, machine, measure, peak_rss_mb, show_figures, table_rows, write_json
 from veille.clean.dump import clean_dump
 from veille.clean.encoding import repair_text
 from veille.clean.html import clean_html
@@ -164,9 +163,4 @@ def show(console: Console, report: dict, figures: list[Figure], markdown: bool) 
              # Pool workers are children of multiprocessing's forkserver, not of this process:
              # getrusage cannot see them, so the figure is the main process's alone.
              f"Peak resident memory of the main process: {report['peak_rss_mb']:.0f} MB"]
-    if markdown:
-        print(markdown_table(rows) + "\n\n" + "\n".join(f"- {note}" for note in notes), flush=True)
-        return
-    print_table(console, "Cleaning throughput", rows)
-    for note in notes:
-        console.print(note, highlight=False)
+    show_figures(console, "Cleaning throughput", rows, notes, markdown)

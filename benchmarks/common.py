@@ -128,6 +128,16 @@ def print_table(console: Console, title: str, rows: list[list[str]]) -> None:
     console.print(table)
 
 
+def show_figures(console: Console, title: str, rows: list[list[str]], notes: list[str], markdown: bool) -> None:
+    """Print the figures and their notes, as a rich table or as Markdown."""
+    if markdown:
+        print(markdown_table(rows) + "\n\n" + "\n".join(f"- {note}" for note in notes), flush=True)
+        return
+    print_table(console, title, rows)
+    for note in notes:
+        console.print(note, highlight=False)
+
+
 def markdown_table(rows: list[list[str]]) -> str:
     """Return the figures as a Markdown table, numbers right-aligned."""
     lines = ["| " + " | ".join(HEADERS) + " |", "| --- |" + " ---: |" * (len(HEADERS) - 1)]

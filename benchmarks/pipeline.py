@@ -26,7 +26,7 @@ import trafilatura
 from rich.console import Console
 
 from benchmarks.clean import find_inputs, read_all
-from benchmarks.common import Figure, Stage, machine, markdown_table, measure, peak_rss_mb, print_table, table_rows, write_json
+from benchmarks.common import Figure, Stage, machine, measure, peak_rss_mb, show_figures, table_rows, write_json
 from veille.ingest import ingest, ingest_on_ray
 from veille.language import add_language, detect_language
 from veille.nlp.models import load_model
@@ -156,9 +156,4 @@ def show(console: Console, report: dict, figures: list[Figure], markdown: bool) 
              f"{report['best_per_core_over_plain']:.2f}× the plain script (aim > 1)"]
     if not report["ray"]:
         notes.append("Ray rows left out: the veille[ray] extra is not installed")
-    if markdown:
-        print(markdown_table(rows) + "\n\n" + "\n".join(f"- {note}" for note in notes), flush=True)
-        return
-    print_table(console, "End to end", rows)
-    for note in notes:
-        console.print(note, highlight=False)
+    show_figures(console, "End to end", rows, notes, markdown)
