@@ -341,6 +341,13 @@ def test_speaker_passes_over_a_subhead_to_the_next_paragraph_s_quote():
     assert one(quotes_of(text, "fr"), "J'ai choisi").speaker == "Paul Martin"
 
 
+def test_quotes_joined_by_a_comma_share_the_cue_after_the_last():
+    text = ("Fip : « une voix douce en mini-jupe », "
+            "« intime et rieuse, un mélange de charme et d'ironie » selon Kriss Graffiti.")
+    quotes = quotes_of(text, "fr")
+    assert [q.speaker for q in quotes] == ["Kriss Graffiti", "Kriss Graffiti"]
+
+
 def test_an_indirect_source_that_is_no_person_passes_on_no_speaker():
     text = ("Selon leur étude, la popularité du sujet a explosé en une journée. "
             "« Le message disait que cette information venait d'une étude de l'université de Vienne »")

@@ -38,6 +38,7 @@ MIN_SPEECH_WORDS = 8
 MAX_INHERIT_SENTENCES = 3
 
 _WORD = re.compile(r"\w+")
+_SERIES_JOIN = re.compile(r"\s*,?\s*")
 _SENTENCE_BREAK = re.compile(r"[.!?…][»”\"']?\s")
 
 
@@ -113,7 +114,8 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     """Return the quotes of an article, each with its speaker linked to an entity where clear."""
     lexicon = quote_lexicon(parsed.language)
     posts = find_posts(parsed, lexicon)
-    direct = posts + [d for d in find_direct(parsed, lexicon) if not _is_inside(d, posts)]
+    direct = sorted(posts + [d for d in find_direct(parsed, lexicon) if not _is_inside(d, posts)], key=lambda d: d.start)
+    _share_trailing_frames(parsed.text, direct, lexicon)
     used = {(d.paragraph, d.frame.verb.i) for d in direct if d.frame.verb is not None and not d.frame.ahead}
     indirect = find_indirect(parsed, lexicon, used)
     found = [f for f in _merge(parsed.text, direct, indirect) if not _is_term(parsed.text, f)]
@@ -123,6 +125,19 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     _name_pronoun_speakers(parsed, entities, kept, quotes)
     _name_pronoun_subjects(parsed, lexicon, kept, quotes)
     return quotes
+
+
+def _share_trailing_frames(text: str, direct: list[Found], lexicon: QuoteLexicon) -> None:
+    """Give a run of quotes joined by commas the cue that follows the last of them, when they have
+    none of their own: "« une voix en mini-jupe », « intime et rieuse » selon X" are both X's; so
+    are the paragraphs of a quote that runs on from one paragraph to the next."""
+    closers = {closing for _, closing in lexicon.marks}
+    for first, second in zip(direct[::-1][1:], direct[::-1]):
+        joined = first.paragraph == second.paragraph or (
+            second.paragraph == first.paragraph + 1 and text[first.marks[1] - 1] not in closers)
+        if first.frame.cue is None and second.frame.cue is not None and joined \
+                and second.frame.cue[0] >= second.marks[1] and _SERIES_JOIN.fullmatch(text[first.marks[1]:second.marks[0]]):
+            first.frame = second.frame
 
 
 def _is_inside(quote: Found, holders: list[Found]) -> bool:
