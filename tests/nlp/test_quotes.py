@@ -273,6 +273,14 @@ def test_embedded_post_is_its_author_s_quote_without_its_link():
     assert (quote.kind, quote.speaker, quote.via) == ("direct", "Jean Dupont", "Twitter")
 
 
+def test_fr_quoted_words_inside_a_reported_clause_make_one_mixed_quote():
+    text = ("En revanche, l'affaire prend une tournure différente chez nous avec « le tweet du ministre "
+            "français », détaille Mme Cardenal.")
+    [quote] = quotes_of(text, "fr")
+    assert quote.kind == "mixed" and quote.text.endswith("le tweet du ministre français »")
+    assert "l'affaire prend une tournure" in quote.text and quote.speaker == "Mme Cardenal"
+
+
 # -- not quotes -------------------------------------------------------------------------
 
 def test_scare_quotes_of_one_or_two_words_are_not_quotes():

@@ -77,10 +77,18 @@ def _complement(verb: Any, sentence: list[Any], lexicon: QuoteLexicon) -> list[A
             if child.i < verb.i:
                 return trim([t for t in child.doc[child.left_edge.i:child.right_edge.i + 1] if t.i < verb.i])
             return _clause_after(verb, child, sentence, lexicon)
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i:
+    if (verb.dep_ == "parataxis" or _is_inverted_incise(verb)) and verb.head.i < verb.i:
         first_of_group = min([verb.i] + [c.i for c in verb.children if c.i < verb.i])
         return trim([t for t in sentence if t.i < first_of_group])
     return []
+
+
+def _is_inverted_incise(verb: Any) -> bool:
+    """Return True for a verb the parse joins to the clause before it, set after a comma with its
+    subject after it: "..., détaille Mme X" reports what comes before."""
+    subject = subject_of(verb)
+    return verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].text == "," \
+        and subject is not None and subject.i > verb.i
 
 
 def _clause_after(verb: Any, clause: Any, sentence: list[Any], lexicon: QuoteLexicon) -> list[Any]:

@@ -116,7 +116,8 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
     posts = find_posts(parsed, lexicon)
     direct = sorted(posts + [d for d in find_direct(parsed, lexicon) if not _is_inside(d, posts)], key=lambda d: d.start)
     _share_trailing_frames(parsed.text, direct, lexicon)
-    used = {(d.paragraph, d.frame.verb.i) for d in direct if d.frame.verb is not None and not d.frame.ahead}
+    used = {(d.paragraph, d.frame.verb.i) for d in direct
+            if d.frame.verb is not None and not d.frame.ahead and not _is_part_of_clause(parsed.text, d)}
     indirect = find_indirect(parsed, lexicon, used)
     found = [f for f in _merge(parsed.text, direct, indirect) if not _is_term(parsed.text, f)]
     _inherit_speakers(parsed, found, entities)
@@ -138,6 +139,16 @@ def _share_trailing_frames(text: str, direct: list[Found], lexicon: QuoteLexicon
         if first.frame.cue is None and second.frame.cue is not None and joined \
                 and second.frame.cue[0] >= second.marks[1] and _SERIES_JOIN.fullmatch(text[first.marks[1]:second.marks[0]]):
             first.frame = second.frame
+
+
+def _is_part_of_clause(text: str, quote: Found) -> bool:
+    """Return True for a quote after words of its own sentence ("l'affaire prend une tournure avec
+    « ... », détaille X"): its verb reports the whole clause, a mixed quote."""
+    if quote.marks is None:
+        return False
+    opening = text[:quote.marks[0]]
+    sentence = re.split(r"[.!?…:;]\s|\n", opening)[-1]
+    return len(_WORD.findall(sentence)) >= MIN_INDIRECT_WORDS
 
 
 def _is_inside(quote: Found, holders: list[Found]) -> bool:
