@@ -281,6 +281,12 @@ def test_fr_quoted_words_inside_a_reported_clause_make_one_mixed_quote():
     assert "l'affaire prend une tournure" in quote.text and quote.speaker == "Mme Cardenal"
 
 
+def test_fr_listed_form_the_parse_missed_takes_the_noun_phrase_before_it_as_speaker():
+    text = "Le 18 décembre, le conseiller com du président lâche « qu'il est disposé à améliorer le projet »."
+    [quote] = quotes_of(text, "fr")
+    assert (quote.speaker, quote.cue) == ("le conseiller com du président", "lâche")
+
+
 # -- not quotes -------------------------------------------------------------------------
 
 def test_scare_quotes_of_one_or_two_words_are_not_quotes():

@@ -165,7 +165,21 @@ def speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any], not_befor
         return noun_phrase(subject) if is_speaker(subject, lexicon) else []
     if "Inf" in verb.morph.get("VerbForm"):
         return []  # "demander le programme": an infinitive has no subject after it
-    return phrase_after([t for t in after if t.i > verb.i])
+    following = phrase_after([t for t in after if t.i > verb.i])
+    if not following and verb.pos_ not in ("VERB", "AUX"):
+        return _phrase_before(verb)  # a form the parse took for another word: "le conseiller lâche"
+    return following
+
+
+def _phrase_before(verb: Any) -> list[Any]:
+    """Return the noun phrase just before a word, back to a comma, a verb or the sentence's start."""
+    taken: list[Any] = []
+    for token in reversed(list(verb.doc[verb.sent.start:verb.i])):
+        if _is_break(token) or token.is_quote or token.pos_ in ("VERB", "AUX", "SCONJ") or token.text in TERMINATORS:
+            break
+        taken.insert(0, token)
+    taken = trim(taken)
+    return taken if taken and taken[0].pos_ in ("DET", "PROPN") and any(t.pos_ in ("NOUN", "PROPN") for t in taken) else []
 
 
 def is_speaker(subject: Any, lexicon: QuoteLexicon) -> bool:
