@@ -295,6 +295,13 @@ def test_scare_quotes_of_one_or_two_words_are_not_quotes():
     assert [q for q in quotes_of(text, "fr") if q.kind == "direct"] == []
 
 
+def test_fr_short_words_are_someone_s_when_comme_and_a_reporting_verb_follow():
+    text = ("La crise submerge le public dans une « infodémie massive », comme prévenait l'OMS début mars. "
+            "Elle parle aussi de « fausses nouvelles » partout.")
+    [quote] = quotes_of(text, "fr")
+    assert (quote.text, quote.speaker, quote.cue) == ("infodémie massive", "l'OMS", "prévenait")
+
+
 def test_titles_of_works_are_not_quotes():
     french = "Dans son livre « La crise commence où finit le langage », l'auteur revient sur 2008."
     english = 'He starred in the film "Gone With the Wind Again" last year.'

@@ -29,6 +29,7 @@ class QuoteLexicon:
     speaker_nouns: frozenset[str] = frozenset()
     generic_subjects: frozenset[str] = frozenset()
     post_channel: str | None = None
+    as_words: frozenset[str] = frozenset()
 
     @property
     def openers(self) -> dict[str, list[str]]:
@@ -55,7 +56,7 @@ def quote_lexicon(language: str | None) -> QuoteLexicon:
         via_verbs=words("via_verbs"), title_nouns=words("title_nouns"),
         inverted_pronouns=words("inverted_pronouns"),
         speaker_nouns=words("speaker_nouns") | _role_nouns(language), generic_subjects=words("generic_subjects"),
-        post_channel=data.get("post_channel"))
+        post_channel=data.get("post_channel"), as_words=words("as_words"))
 
 
 def _role_nouns(language: str | None) -> frozenset[str]:

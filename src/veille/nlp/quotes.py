@@ -38,6 +38,7 @@ MIN_SPEECH_WORDS = 8
 MAX_INHERIT_SENTENCES = 3
 
 _WORD = re.compile(r"\w+")
+_AS_GAP = re.compile(r"[\s,]*")
 _SERIES_JOIN = re.compile(r"\s*,?\s*")
 _SENTENCE_BREAK = re.compile(r"[.!?…][»”\"']?\s")
 
@@ -55,7 +56,22 @@ def find_direct(parsed: Parsed, lexicon: QuoteLexicon) -> list[Found]:
         for marked in marks:
             if marked.depth == 0 and is_speech(parsed.text, marked, lexicon, paragraph.start):
                 found.extend(_direct(parsed.text, paragraph, index, marked, lexicon))
+            elif marked.depth == 0 and paragraph.doc is not None:
+                found.extend(_cued_words(parsed.text, paragraph, index, marked, lexicon))
     return found
+
+
+def _cued_words(text: str, paragraph: Paragraph, index: int, marked: Marked, lexicon: QuoteLexicon) -> list[Found]:
+    """Return quoted words too short for speech when "as" and a reporting verb with its speaker
+    follow them ("une « infodémie massive », comme prévenait l'OMS"): short words, but someone's."""
+    following = _WORD.search(text, marked.close, paragraph.end)
+    if following is None or following.group().lower() not in lexicon.as_words \
+            or not _AS_GAP.fullmatch(text, marked.close, following.start()):
+        return []
+    frame = frame_direct(paragraph, marked, lexicon)
+    if frame.speaker is None or frame.verb is None or frame.cue[0] < following.start():
+        return []
+    return [Found(marked.start, marked.end, "direct", frame, index, (marked.open, marked.close))]
 
 
 def _direct(text: str, paragraph: Paragraph, index: int, marked: Marked, lexicon: QuoteLexicon) -> list[Found]:
