@@ -287,6 +287,13 @@ def test_fr_listed_form_the_parse_missed_takes_the_noun_phrase_before_it_as_spea
     assert (quote.speaker, quote.cue) == ("le conseiller com du président", "lâche")
 
 
+def test_fr_relative_pronoun_speaker_is_the_noun_it_hangs_on():
+    text = ("L'affaire prend une tournure différente avec ce message, détaille Mme Cardenal, qui développe : "
+            "« Lutter contre les fausses informations est très difficile, surtout si elles viennent d'une source crédible. »")
+    quote = one(quotes_of(text, "fr"), "Lutter contre")
+    assert quote.speaker == "Mme Cardenal"
+
+
 # -- not quotes -------------------------------------------------------------------------
 
 def test_scare_quotes_of_one_or_two_words_are_not_quotes():

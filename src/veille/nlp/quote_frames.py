@@ -162,6 +162,8 @@ def speaker_tokens(verb: Any, lexicon: QuoteLexicon, after: list[Any], not_befor
             return [token]
     subject = subject_of(verb)
     if subject is not None and (not_before is None or subject.idx >= not_before):
+        if "Rel" in subject.morph.get("PronType") and verb.dep_ in ("relcl", "acl:relcl"):
+            subject = verb.head  # "Mme X, qui développe : « ... »": the noun the relative clause hangs on
         return noun_phrase(subject) if is_speaker(subject, lexicon) else []
     if "Inf" in verb.morph.get("VerbForm"):
         return []  # "demander le programme": an infinitive has no subject after it
