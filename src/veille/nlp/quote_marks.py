@@ -6,6 +6,7 @@ headlines are told apart here.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -34,24 +35,25 @@ class Marked:
     depth: int = 0
 
 
+@functools.cache
+def _marks_pattern(pairs: tuple) -> re.Pattern:
+    """Return one pattern matching any quote mark of the pairs, longest marks first."""
+    marks = sorted({mark for pair in pairs for mark in pair}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(mark) for mark in marks))
+
+
 def find_marked(text: str, start: int, lexicon: QuoteLexicon, runs_on: bool = False) -> list[Marked]:
     """Return the quoted stretches of one paragraph (offsets shifted by start), nested ones too."""
     openers = lexicon.openers
-    marks = sorted({mark for pair in lexicon.marks for mark in pair}, key=len, reverse=True)
     stack: list[tuple[int, str]] = []
     found: list[Marked] = []
-    index = 0
-    while index < len(text):
-        mark = next((m for m in marks if text.startswith(m, index)), None)
-        if mark is None:
-            index += 1
-            continue
+    for match in _marks_pattern(tuple(lexicon.marks)).finditer(text):  # the marks only, longest first
+        index, mark = match.start(), match.group()
         if stack and mark in openers.get(stack[-1][1], ()) and index > stack[-1][0] + len(stack[-1][1]):
             opened, opening = stack.pop()
             found.append(_marked(text, start, (opened, opened + len(opening)), (index, index + len(mark)), len(stack)))
         elif mark in openers and _may_open(text, index):
             stack.append((index, mark))
-        index += len(mark)
     if stack and runs_on:  # a quote that goes on in the next paragraph ends with this one
         opened, opening = stack[0]
         found.append(_marked(text, start, (opened, opened + len(opening)), (len(text), len(text)), 0))
