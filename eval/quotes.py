@@ -16,9 +16,9 @@ phrase equals the gold name or mention once case and accents are folded, or thei
 words (surnames) agree.
 
 Measured with the entity stage of the same tree (quote F1 / speaker accuracy):
-PolNeAR all attributions 0.545 / 0.916 (P 0.754, R 0.426: PolNeAR also counts beliefs,
+PolNeAR all attributions 0.545 / 0.933 (P 0.754, R 0.426: PolNeAR also counts beliefs,
 intentions and noun objects, "criticized X for Y", which are no quotes here), with quote
-marks 0.708 / 0.888; French gold 0.859 / 0.873 (P 0.948, R 0.786), with marks 0.848 / 0.857.
+marks 0.708 / 0.896; French gold 0.859 / 0.873 (P 0.948, R 0.786), with marks 0.848 / 0.857.
 Without models (marks only): PolNeAR marks 0.629, French marks 0.764.
 """
 from __future__ import annotations

@@ -294,6 +294,15 @@ def test_fr_relative_pronoun_speaker_is_the_noun_it_hangs_on():
     assert quote.speaker == "Mme Cardenal"
 
 
+def test_transcript_label_names_the_speaker_of_its_paragraph():
+    text = ('Partial transcript as follows:\n'
+            '"WALLACE: Let us start with the breaking news on the debate story, which everyone is talking about.\n'
+            '"PENCE: Well, look, the question really should be why the other campaign invited that man to the debate."')
+    quotes = quotes_of(text, "en")
+    assert one(quotes, "Let us start").speaker == "WALLACE"
+    assert one(quotes, "Well, look").speaker == "PENCE"
+
+
 # -- not quotes -------------------------------------------------------------------------
 
 def test_scare_quotes_of_one_or_two_words_are_not_quotes():

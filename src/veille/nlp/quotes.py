@@ -38,6 +38,7 @@ MIN_SPEECH_WORDS = 8
 MAX_INHERIT_SENTENCES = 3
 
 _WORD = re.compile(r"\w+")
+_SPEAKER_LABEL = re.compile(r'["“«]?\s*(?P<name>[A-ZÀ-Ý][A-ZÀ-Ý\'’. -]*[A-ZÀ-Ý]):\s')
 _AS_GAP = re.compile(r"[\s,]*")
 _SERIES_JOIN = re.compile(r"\s*,?\s*")
 _SENTENCE_BREAK = re.compile(r"[.!?…][»”\"']?\s")
@@ -136,8 +137,11 @@ def find_quotes(parsed: Parsed, entities: list[Entity]) -> list[Quote]:
             if d.frame.verb is not None and not d.frame.ahead and not _is_part_of_clause(parsed.text, d)}
     indirect = find_indirect(parsed, lexicon, used)
     found = [f for f in _merge(parsed.text, direct, indirect) if not _is_term(parsed.text, f)]
-    _inherit_speakers(parsed, found, entities)
-    kept = sorted((f for f in found if _is_attributed_enough(parsed.text, f)), key=lambda f: (f.start, f.end))
+    unattributed = {id(f) for f in found if not _is_attributed_enough(parsed.text, f)}
+    labelled = _label_speakers(parsed, found)
+    _inherit_speakers(parsed, [f for f in found if id(f) not in labelled], entities)
+    kept = sorted((f for f in found if _is_attributed_enough(parsed.text, f)
+                   and not (id(f) in labelled and id(f) in unattributed)), key=lambda f: (f.start, f.end))
     quotes = [_quote(parsed, f, entities) for f in kept]
     _name_pronoun_speakers(parsed, entities, kept, quotes)
     _name_pronoun_subjects(parsed, lexicon, kept, quotes)
@@ -259,6 +263,23 @@ def _inherit_speakers(parsed: Parsed, found: list[Found], entities: list[Entity]
                                 via=quote.frame.via or previous.frame.via, pronoun=previous.frame.pronoun)
         if quote.frame.speaker is not None and _lends_speaker(quote, entities):
             previous = quote
+
+
+def _label_speakers(parsed: Parsed, found: list[Found]) -> set[int]:
+    """Give an unattributed quote the speaker label its paragraph opens with, as in a transcript
+    ("PENCE: Well, look, ..."): a name in capitals, then a colon. Return the ids of the quotes labelled
+    (a label names who speaks in its paragraph only; it makes no short words speech)."""
+    labelled: set[int] = set()
+    for quote in found:
+        paragraph = parsed.paragraphs[quote.paragraph]
+        label = _SPEAKER_LABEL.match(paragraph.text)
+        if quote.frame.speaker is None and label is not None and quote.end > paragraph.start + label.end():
+            start = paragraph.start + label.start("name")
+            quote.frame = Frame(cue=quote.frame.cue, speaker=(start, start + len(label.group("name"))),
+                                verb=quote.frame.verb, via=quote.frame.via)
+            quote.start = max(quote.start, paragraph.start + label.end())  # the label is no part of the words
+            labelled.add(id(quote))
+    return labelled
 
 
 def _paragraphs_apart(parsed: Parsed, first: int, last: int) -> int:
