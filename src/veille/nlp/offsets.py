@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from veille.records import Article, Span
+from veille.records import Article
 
 
 def cut_text(article: Article, cuts: list[tuple[int, int]]) -> None:
@@ -46,6 +46,3 @@ def _spans(article: Article):
     yield from article.dates
     for event in article.events:
         yield event.evidence
-
-
-__all__ = ["Span", "cut_text"]

@@ -65,13 +65,6 @@ class Parsed:
                 start = paragraph.start + span.start_char
                 yield Sentence(start, start + len(span.text), span.text, span, paragraph)
 
-    def sentence_at(self, offset: int) -> Sentence | None:
-        """Return the sentence holding a text offset."""
-        for sentence in self.sentences():
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return None
-
     def offset(self, token_or_span: Any, paragraph: Paragraph) -> tuple[int, int]:
         """Return the (start, end) text offsets of a spaCy token or span of a paragraph's doc."""
         if hasattr(token_or_span, "start_char"):
