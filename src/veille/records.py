@@ -115,8 +115,10 @@ class Event:
     target_entity: str | None = None
     place: str | None = None
     date: str | None = None
-    negated: bool = False
-    reported_by: str | None = None
+    negated: bool = False  # stated as not having happened ("n'a pas rencontré")
+    reported_by: str | None = None  # the speaker when the event is told inside a quote
+    hypothetical: bool = False  # stated as possible, planned or conditional ("pourrait imposer")
+    cameo: str | None = None  # the CAMEO root code of the type, for comparison with GDELT
 
 
 @dataclass(slots=True)

@@ -13,7 +13,11 @@ from veille.records import Article
 
 def annotate(article: Article) -> Article:
     """Add entities, roles, quotes and dates to an article, with offsets into its text."""
-    parsed = parse_article(article)
+    return annotate_parsed(article, parse_article(article))
+
+
+def annotate_parsed(article: Article, parsed: Parsed) -> Article:
+    """Add the annotations found on an article's parse to the article."""
     article.entities = entities.find_entities(parsed)
     article.quotes = quotes.find_quotes(parsed, article.entities)
     article.dates = dates.find_dates(parsed)

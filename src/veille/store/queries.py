@@ -77,7 +77,8 @@ QUOTES_SQL = """SELECT quote_id AS id, text, start, "end", kind, speaker, speake
                        speaker_start, speaker_end FROM quotes WHERE article_id = ? ORDER BY start"""
 DATES_SQL = """SELECT text, start, "end", resolved, granularity FROM dates WHERE article_id = ? ORDER BY start"""
 EVENTS_SQL = """SELECT event_id AS id, type, actor, actor_entity, target, target_entity, place, date,
-                       evidence_start, evidence_end, evidence_text, negated, reported_by
+                       evidence_start, evidence_end, evidence_text, negated, hypothetical,
+                       reported_by, cameo
                 FROM events WHERE article_id = ? ORDER BY evidence_start, type"""
 
 
@@ -234,8 +235,9 @@ def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: st
              (("actor", actor), ("target", target), ("entity", entity))}
     sql = f"""SELECT min(e.event_id) AS id, e.type, any_value(e.actor) AS actor, any_value(e.actor_entity) AS actor_entity,
                      any_value(e.target) AS target, any_value(e.target_entity) AS target_entity,
-                     any_value(e.place) AS place, coalesce(e.date, min(a.published)) AS date,
-                     bool_or(e.negated) AS negated, count(*) AS reports,
+                     any_value(e.place) AS place, e.date AS date, min(a.published) AS first_reported,
+                     e.negated AS negated, e.hypothetical AS hypothetical, any_value(e.cameo) AS cameo,
+                     count(*) AS reports,
                      list({{'article_id': e.article_id, 'title': a.title, 'site': a.site, 'published': a.published,
                            'evidence': e.evidence_text, 'start': e.evidence_start, 'end': e.evidence_end}}
                           ORDER BY a.published, e.article_id) AS sources
@@ -246,11 +248,11 @@ def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: st
                 AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) >= ?)
                 AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) <= ?)
               GROUP BY e.type, lower(coalesce(e.actor_entity, e.actor)), lower(coalesce(e.target_entity, e.target)),
-                       e.date"""
+                       e.date, e.negated, e.hypothetical"""
     params = [type, type, *_side_params(sides["actor"]), *_side_params(sides["target"]),
               sides["entity"][0], *_side_params(sides["entity"])[1:], *_side_params(sides["entity"])[1:],
               date_from, date_from, date_to, _upper(date_to)]
-    return page(con, sql, params, limit=limit, offset=offset, order="date DESC NULLS LAST, type, id")
+    return page(con, sql, params, limit=limit, offset=offset, order="coalesce(date, first_reported) DESC NULLS LAST, type, id")
 
 
 def _matches_sql(side: str) -> str:

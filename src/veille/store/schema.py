@@ -63,6 +63,12 @@ MIGRATIONS: list[str] = [
         evidence_start INTEGER, evidence_end INTEGER, evidence_text VARCHAR,
         negated BOOLEAN, reported_by VARCHAR);
     """,
+    # Events say apart what is only possible or planned from what happened, and carry the
+    # CAMEO root code of their type for users who compare with GDELT.
+    """
+    ALTER TABLE events ADD COLUMN hypothetical BOOLEAN DEFAULT false;
+    ALTER TABLE events ADD COLUMN cameo VARCHAR;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -247,7 +247,7 @@ def annotation_rows(articles: list[Article]) -> dict[str, list[tuple]]:
             rows["events"].append((article.id, event_id(article.id, event), event.type, event.actor,
                                    event.actor_entity, event.target, event.target_entity, event.place,
                                    event.date, event.evidence.start, event.evidence.end, event.evidence.text,
-                                   event.negated, event.reported_by))
+                                   event.negated, event.reported_by, event.hypothetical, event.cameo))
     return rows
 
 
