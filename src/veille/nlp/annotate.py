@@ -1,11 +1,11 @@
-"""The annotate stage: parse an article once, then find its entities, quotes and dates.
+"""The annotate stage: parse an article once, then find its entities, quotes, dates and events.
 
 The article's ``meta["annotations"]`` says which model annotated it, or why none did
 (a language without a model still gets its dates and quotes by rule).
 """
 from __future__ import annotations
 
-from veille.nlp import dates, entities, quotes
+from veille.nlp import dates, entities, events, quotes
 from veille.nlp.models import load_model, model_name, model_problem
 from veille.nlp.parse import Parsed, parse
 from veille.records import Article
@@ -21,6 +21,7 @@ def annotate_parsed(article: Article, parsed: Parsed) -> Article:
     article.entities = entities.find_entities(parsed)
     article.quotes = quotes.find_quotes(parsed, article.entities)
     article.dates = dates.find_dates(parsed)
+    article.events = events.find_events(parsed, article.entities, article.quotes, article.dates)
     article.meta["annotations"] = _provenance(parsed)
     return article
 

@@ -1,0 +1,214 @@
+"""Who did it and to whom: the actor and target tokens of a trigger verb, read from the parse.
+
+Both label sets are read: Universal Dependencies (the French model: nsubj, obj, obl:agent,
+case) and ClearNLP (the English one: nsubj, dobj, agent, prep/pobj, prt). The rules:
+
+- the actor is the subject; in the passive ("a été reçu par", "was received by") the agent,
+  and the subject becomes the target;
+- a participle that modifies a noun ("l'embargo imposé par l'Onu") takes that noun as its
+  object; an active relative clause ("les forces qui le soutiennent") takes it as its subject;
+- a verb without a subject borrows it: an infinitive from the verb it completes ("a dit avoir
+  eu un entretien"), a verb joined by "et" from the first, and a participle standing alone
+  after a comma ("X, venu solliciter") from the nearest name before it;
+- coordinated subjects or objects ("L'Égypte et les Émirats") each give an event.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from veille.nlp.event_lexicon import Trigger
+
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECTS = frozenset({"nsubj:pass", "nsubjpass"})
+OBJECTS = frozenset({"obj", "dobj"})
+INDIRECT_OBJECTS = frozenset({"iobj", "dative"})
+AGENTS = frozenset({"obl:agent", "agent"})
+OBLIQUES = frozenset({"obl", "obl:arg", "obl:mod", "nmod", "prep", "iobj", "advmod"})
+COMPLEMENTS = frozenset({"xcomp", "ccomp", "advcl"})
+RELATIVE_CLAUSES = frozenset({"acl:relcl", "relcl"})
+NOUN_MODIFIERS = frozenset({"acl"})
+PASSIVE_AUXILIARIES = frozenset({"aux:pass", "auxpass"})
+REFLEXIVES = frozenset({"se", "s'", "s’", "me", "m'", "te", "t'", "nous", "vous"})
+# Object clitics before the verb, read by position: the parser often labels them det or nsubj.
+OBJECT_CLITICS = frozenset({"le", "la", "l'", "l’", "les", "lui", "leur"})
+INDIRECT_CLITICS = frozenset({"lui", "leur"})
+RELATIVE_PRONOUNS = frozenset({"qui", "who", "which", "that", "lequel", "laquelle", "lesquels"})
+
+
+@dataclass(slots=True)
+class Arguments:
+    """The tokens a trigger's actor and target may be read from, and the verb that carries them."""
+
+    actors: list[Any] = field(default_factory=list)
+    targets: list[Any] = field(default_factory=list)
+    what: Any | None = None  # the noun of a bracketed object ("soutien", "embargo")
+    alone: Any | None = None  # a participle whose subject is the nearest name before it
+    alone_is_actor: bool = True  # which side that subject is
+
+
+def matches(verb: Any, trigger: Trigger) -> Any | None:
+    """Return the trigger's object noun (or the verb) when the verb has what the trigger asks for, else None."""
+    if trigger.reflexive and not _reflexive(verb):
+        return None
+    if trigger.particle and not any(c.dep_ == "prt" and c.lower_ == trigger.particle for c in verb.children):
+        return None
+    if not trigger.objects:
+        return verb
+    return next((noun for noun in _object_nouns(verb) if noun.lemma_.casefold() in trigger.objects
+                 or noun.lower_ in trigger.objects), None)
+
+
+def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = frozenset()) -> Arguments:
+    """Return the actor and target tokens of a matched trigger (dative: the markers an indirect object stands for)."""
+    found = Arguments(what=what if what is not verb else None)
+    passive = _is_passive(verb)
+    subjects, found.alone = _subjects(verb, passive)
+    if trigger.reversed:
+        found.actors, found.targets, found.alone_is_actor = _marked(verb, trigger, found.what), subjects, False
+        return found
+    found.actors = subjects
+    if trigger.markers:
+        found.targets = _marked(verb, trigger, found.what)
+        if not found.targets and trigger.markers & dative:
+            found.targets = _indirect_objects(verb)
+    elif found.what is None:
+        found.targets = _direct_objects(verb, passive)
+    else:
+        found.targets = _indirect_objects(verb)
+    if not found.targets and found.what is not None:
+        found.targets = _affected(found.what)
+    return found
+
+
+def coordinated(token: Any) -> Iterator[Any]:
+    """Yield a token and the tokens coordinated with it ("L'Égypte et les Émirats")."""
+    yield token
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+            yield from coordinated(child)
+
+
+def clause_verb(token: Any) -> Any:
+    """Return the verb whose clause a token belongs to (itself for a verb)."""
+    seen = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 40:
+        token, seen = token.head, seen + 1
+    return token
+
+
+def _reflexive(verb: Any) -> bool:
+    """Return True when a verb has its reflexive clitic ("s'emparer", "se rendre")."""
+    if any(child.lower_ in REFLEXIVES and child.pos_ == "PRON" for child in verb.children):
+        return True
+    before = [t for t in verb.doc[max(0, verb.i - 4):verb.i] if t.pos_ in ("PRON", "AUX", "PART", "ADV")]
+    return any(t.lower_ in REFLEXIVES for t in before)
+
+
+def _object_nouns(verb: Any) -> list[Any]:
+    """Return the nouns a verb acts on: its objects, its passive subject, the noun its participle modifies."""
+    nouns = [c for c in verb.children if c.dep_ in OBJECTS | PASSIVE_SUBJECTS]
+    if verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN"):
+        nouns.append(verb.head)
+    return [n for noun in nouns for n in coordinated(noun)]
+
+
+def _is_passive(verb: Any) -> bool:
+    """Return True for a verb in the passive, or a past participle modifying a noun."""
+    if any(c.dep_ in PASSIVE_AUXILIARIES or c.dep_ in PASSIVE_SUBJECTS for c in verb.children):
+        return True
+    return verb.dep_ in NOUN_MODIFIERS and (verb.tag_ == "VBN" or verb.morph.get("Tense") == ["Past"])
+
+
+def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
+    """Return the subject tokens of a verb, or the participle whose subject is the nearest name before."""
+    if passive:
+        return [n for c in verb.children if c.dep_ in AGENTS for n in coordinated(_noun_of(c))], None
+    own = [n for c in verb.children if c.dep_ in SUBJECTS for n in coordinated(c)]
+    if own:
+        return [_antecedent_of_relative(token) for token in own], None
+    if verb.dep_ in RELATIVE_CLAUSES or (verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN")):
+        return list(coordinated(verb.head)), None
+    if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        return _subjects(verb.head, _is_passive(verb.head) and verb.dep_ == "conj")
+    return [], verb if _stands_alone(verb) else None
+
+
+def _stands_alone(verb: Any) -> bool:
+    """Return True for a participle without subject or auxiliary after a comma ("X, venu solliciter")."""
+    if verb.morph.get("VerbForm") != ["Part"] or any(c.dep_.startswith("aux") for c in verb.children):
+        return False
+    previous = verb.doc[verb.i - 1] if verb.i > 0 else None
+    return previous is not None and previous.text == ","
+
+
+def _antecedent_of_relative(token: Any) -> Any:
+    """Return the noun a relative pronoun subject stands for ("les forces qui..." → "forces")."""
+    if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ in RELATIVE_CLAUSES:
+        return token.head.head
+    return token
+
+
+def _direct_objects(verb: Any, passive: bool) -> list[Any]:
+    """Return a verb's direct objects (its subject in the passive), or its object clitics."""
+    deps = PASSIVE_SUBJECTS if passive else OBJECTS
+    found = [n for c in verb.children if c.dep_ in deps for n in coordinated(c)]
+    if passive and not found and verb.dep_ in NOUN_MODIFIERS:
+        found = list(coordinated(verb.head))
+    return [_antecedent_of_relative(token) for token in found] or ([] if passive else _clitics(verb, OBJECT_CLITICS))
+
+
+def _indirect_objects(verb: Any) -> list[Any]:
+    """Return a verb's indirect objects ("lui", "give X aid")."""
+    found = [n for c in verb.children if c.dep_ in INDIRECT_OBJECTS and c.lower_ not in REFLEXIVES
+             for n in coordinated(_noun_of(c))]
+    return found or _clitics(verb, INDIRECT_CLITICS)
+
+
+def _clitics(verb: Any, forms: frozenset[str]) -> list[Any]:
+    """Return the object pronouns written just before a verb or its auxiliary ("l'empêche", "lui ont exprimé")."""
+    first = min([verb.i, *(c.i for c in verb.children if c.dep_.startswith("aux") and c.i < verb.i)])
+    found = []
+    for token in reversed(verb.doc[max(0, first - 3):first]):
+        if token.lower_ in forms and token.pos_ == "PRON":
+            found.append(token)
+        elif token.lower_ not in REFLEXIVES | {"ne", "n'", "n’", "y", "en"}:
+            break
+    return found
+
+
+def _affected(noun: Any) -> list[Any]:
+    """Return what a nominal event acts on when it is a clause's subject ("l'embargo l'empêche")."""
+    if noun.dep_ not in SUBJECTS or noun.head.pos_ not in ("VERB", "AUX"):
+        return []
+    return _direct_objects(noun.head, False)
+
+
+def _marked(verb: Any, trigger: Trigger, what: Any | None) -> list[Any]:
+    """Return the nouns the verb, or else its object noun, governs through one of the trigger's markers."""
+    return _governed(verb, trigger.markers) or (_governed(what, trigger.markers) if what is not None else [])
+
+
+def _governed(head: Any, markers: frozenset[str]) -> list[Any]:
+    """Return the nouns a head governs through one of the markers ("avec X", "à X", "with X")."""
+    found = []
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in markers:  # English: the preposition heads its noun
+            found.extend(n for c in child.children if c.dep_ == "pobj" for n in coordinated(c))
+        elif child.dep_ in OBLIQUES and _case(child) & markers:
+            found.extend(coordinated(child))
+    return found
+
+
+def _case(noun: Any) -> set[str]:
+    """Return the preposition forms that introduce a noun ("au" counts as "au" and "à")."""
+    cases = {c.lower_ for c in noun.children if c.dep_ == "case"}
+    cases |= {c.lemma_.casefold().split(" ")[0] for c in noun.children if c.dep_ == "case"}
+    return cases
+
+
+def _noun_of(token: Any) -> Any:
+    """Return the noun of a preposition token in English ("by" → its object), else the token."""
+    objects = [c for c in token.children if c.dep_ == "pobj"]
+    return objects[0] if token.pos_ == "ADP" and objects else token
