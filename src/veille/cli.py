@@ -1,4 +1,4 @@
-"""The `veille` command line: extract, ingest, show, stats, export, search, serve."""
+"""The `veille` command line: extract, ingest, show, stats, export, search, events, serve."""
 from __future__ import annotations
 
 import json
@@ -208,6 +208,55 @@ def _print_search(console: Console, found: dict) -> None:
         for start, end in hit["snippet"]["highlights"]:
             snippet.stylize("bold yellow", start, end)
         console.print(snippet)
+
+
+# PLOVER's 20 event types, as the events table stores them (the PLOVER codebook defines each).
+EVENT_TYPES = ("AGREE", "ACCUSE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "DEMAND",
+               "DISAPPROVE", "FIGHT", "INVESTIGATE", "MOBILIZE", "PROTEST", "REJECT", "REQUEST", "RETREAT",
+               "SANCTION", "SUPPORT", "THREATEN")
+
+
+@app.command()
+def events(
+    db: DbOption = DEFAULT_DB,
+    event_type: Annotated[Optional[str], typer.Option(
+        "--type", help="Only events of this PLOVER type (AGREE, ASSAULT, ...).")] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", help="Only events done by this entity (name or id).")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="Only events done to this entity (name or id).")] = None,
+    date_from: Annotated[Optional[str], typer.Option(
+        "--from", help="On or after (YYYY[-MM[-DD]]): the event's own date, else its first report's.")] = None,
+    date_to: Annotated[Optional[str], typer.Option(
+        "--to", help="On or before (YYYY[-MM[-DD]]): the event's own date, else its first report's.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Events to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per event.")] = False,
+) -> None:
+    """List the stored events, merged across the articles that report them; latest first."""
+    from veille.store import queries
+    from veille.store.connect import open_store
+
+    kind = _event_type(event_type)
+    for name, value in (("--from", date_from), ("--to", date_to)):
+        _partial_date(name, value)
+    if limit < 1:
+        raise UsageError(f"--limit {limit} shows nothing; give 1 or more")
+    with open_store(db, read_only=True) as con:
+        found = queries.events(con, type=kind, actor=actor, target=target, date_from=date_from, date_to=date_to,
+                               limit=limit)
+    filtered = any(value is not None for value in (kind, actor, target, date_from, date_to))
+    if as_json:
+        for item in found["items"]:
+            print(json.dumps(item, ensure_ascii=False, default=str))
+        if not found["total"]:
+            err.print(display.no_events_note(db, filtered), highlight=False, soft_wrap=True)
+        return
+    display.print_events(Console(), found, db, filtered)
+
+
+def _event_type(value: str | None) -> str | None:
+    """Check an event type given on the command line; return it in capitals."""
+    if value is None or value.upper() in EVENT_TYPES:
+        return value and value.upper()
+    raise UsageError(f"--type {value!r} is not an event type; use one of {', '.join(EVENT_TYPES)}")
 
 
 @app.command()

@@ -4,7 +4,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -101,7 +103,7 @@ def print_article(console: Console, article: dict[str, Any], max_paragraphs: int
 
 
 def print_annotations(console: Console, article: dict[str, Any], max_quotes: int | None = None) -> None:
-    """Print an article's people and other entities, quotes with their speakers, and dates."""
+    """Print an article's people and other entities, quotes with their speakers, dates and events."""
     entities = article.get("entities") or []
     for kind, label in (("PER", "people"), ("ORG", "organisations"), ("LOC", "places"), ("MISC", "other")):
         found = [e for e in entities if e["type"] == kind]
@@ -117,6 +119,74 @@ def print_annotations(console: Console, article: dict[str, Any], max_quotes: int
     dates = [f"{d['text']} = {d['resolved'] or '?'}" for d in article.get("dates") or []]
     if dates:
         console.print("[bold]dates:[/] " + "; ".join(dates), highlight=False)
+    print_article_events(console, article.get("events") or [], max_quotes)
+
+
+def print_article_events(console: Console, events: list[dict[str, Any]], limit: int | None = None) -> None:
+    """Print an article's events: type and flags, who to whom, where and when, and the sentence."""
+    for event in events[:limit]:
+        flags = event_flags(event)
+        head = event["type"] + (f" ({', '.join(flags)})" if flags else "")
+        details = [escape(_who(event))] + [f"{word} {escape(event[key])}" for key, word in
+                                           (("place", "at"), ("date", "on"), ("reported_by", "told by"))
+                                           if event.get(key)]
+        console.print(f"[bold]event[/] {head} {', '.join(details)}: "
+                      f"{escape((event.get('evidence') or {}).get('text') or '')}", highlight=False)
+    if len(events[:limit]) < len(events):
+        console.print(f"[dim]... {len(events) - len(events[:limit])} more event(s)[/]")
+
+
+EVIDENCE_CHARS = 100  # of an evidence sentence in a table row: a line of a wide terminal
+
+
+def print_events(console: Console, found: dict[str, Any], db: str, filtered: bool) -> None:
+    """Print merged events as a table: when, type, who to whom, where, reports, flags and evidence."""
+    if not found["items"]:
+        console.print(no_events_note(db, filtered), highlight=False, soft_wrap=True)
+        return
+    # Two lines a row keep the table readable at 80 columns: the date over the first report's
+    # day, the type over its flags.
+    table = Table(title=f"{found['total']} event(s)", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("date\n[dim]reported[/]", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("reports", no_wrap=True, justify="right")
+    for column in ("actor → target", "place", "evidence"):
+        table.add_column(column, ratio=2 if column == "evidence" else 1)
+    for event in found["items"]:
+        evidence = (event.get("sources") or [{}])[0].get("evidence")
+        table.add_row(f"{event.get('date') or '—'}\n[dim]{event.get('first_reported') or '—'}[/]",
+                      "\n".join([event["type"], *(f"[yellow]{flag}[/]" for flag in event_flags(event))]),
+                      str(event["reports"]), escape(_who(event)), escape(event.get("place") or ""),
+                      escape(shorten(evidence)))
+    console.print(table)
+    if found["total"] > len(found["items"]):
+        console.print(f"[dim]showing {len(found['items'])} of {found['total']}: --limit for more[/]")
+
+
+def no_events_note(db: str, filtered: bool) -> str:
+    """Return the line that says a list of events is empty, and why it may be."""
+    if filtered:
+        return f"no events match these filters in {db}"
+    return f"no events in {db}: events are found when articles are annotated at ingest"
+
+
+def event_flags(event: dict[str, Any]) -> list[str]:
+    """Return an event's flags: "not" when stated as not having happened, "possible" when only possible."""
+    return [flag for flag, on in (("not", event.get("negated")), ("possible", event.get("hypothetical"))) if on]
+
+
+def _who(event: dict[str, Any]) -> str:
+    """Format an event's sides as 'actor → target' ('?' for an unknown actor, no arrow without a target)."""
+    actor = event.get("actor") or "?"
+    return f"{actor} → {event['target']}" if event.get("target") else actor
+
+
+def shorten(text: str | None, width: int = EVIDENCE_CHARS) -> str:
+    """Return text on one line, cut at a word with "…" when longer than width."""
+    line = " ".join((text or "").split())
+    if len(line) <= width:
+        return line
+    return line[:width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _entity_line(entity: dict[str, Any]) -> str:
