@@ -237,7 +237,9 @@ def export_events(request: Request, type: EventType = None, actor: Text = None, 
                     headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
 
-CSV_COLUMNS = ("date", "type", "actor", "target", "place", "negated", "reports", "id", "evidence", "article_id")
+# date is the event's own (often none); first_reported, the day of its first report.
+CSV_COLUMNS = ("date", "type", "actor", "target", "place", "negated", "hypothetical", "reports", "id", "evidence",
+               "article_id", "first_reported", "cameo")
 
 
 def events_csv(events: list[dict[str, Any]]) -> str:
