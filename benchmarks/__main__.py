@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m benchmarks [--only clean|annotate|pipeline|search|memory] [--repeat N] [--markdown]`."""
+"""Run the benchmarks: `python -m benchmarks [--only clean|annotate|events|pipeline|search|memory] [--repeat N] [--markdown]`."""
 from __future__ import annotations
 
 import argparse
@@ -7,10 +7,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import annotate, clean, memory, pipeline, search
+from benchmarks import annotate, clean, events, memory, pipeline, search
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS = ("clean", "annotate", "pipeline", "search", "memory")
+BENCHMARKS = ("clean", "annotate", "events", "pipeline", "search", "memory")
 SEARCH_SIZES = [10_000]  # articles in the synthetic store; `python -m benchmarks.search --sizes` for more
 SEARCH_QUERIES = 100  # queries per kind
 MEMORY_PAGES = [1000, 10000]  # corpus sizes of the memory benchmark; the models are off (see --memory-models)
@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     if "annotate" in chosen:
         annotate.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
                      articles=args.articles, limit=args.limit, profile=args.profile)
+    if "events" in chosen:
+        events.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
+                   articles=args.articles, limit=args.limit)
     if "pipeline" in chosen:
         pipeline.run(args.shared, console, repeat=args.repeat, markdown=args.markdown, out=args.out,
                      html=args.html, limit=args.pages, ray=args.ray)
