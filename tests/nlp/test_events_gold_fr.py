@@ -6,7 +6,7 @@ import importlib.util
 import pytest
 
 from eval.events import (FrResult, GsrResult, exact_match, fr_result, fr_scores, gsr_matches, load_french,
-                         same_name, tag_recall)
+                         plover_type, same_name, tag_recall)
 from veille.records import Entity, Event, Mention, Span
 
 HAS_EVENTS = importlib.util.find_spec("veille.nlp.events") is not None
@@ -81,11 +81,13 @@ def test_an_exact_match_needs_type_actor_and_target_and_no_target_where_the_gold
     entities = {"e1": Entity("e1", "Khalifa Haftar", "PER", mentions=[Mention(0, 6, "Haftar")])}
     assert exact_match(event("CONSULT", "le maréchal", "Lavrov", actor_entity="e1"),
                        gold("CONSULT", "Khalifa Haftar", "Sergueï Lavrov"), entities)
-    assert not exact_match(event("SUPPORT", "Haftar", "Lavrov"), gold("CONSULT", "Khalifa Haftar", "Sergueï Lavrov"), {})
-    assert not exact_match(event("CONSULT", "Haftar", "Choïgou"), gold("CONSULT", "Khalifa Haftar", "Sergueï Lavrov"), {})
-    assert exact_match(event("PROTEST", "agriculteurs français", None), gold("PROTEST", "agriculteurs français", None), {})
-    assert not exact_match(event("PROTEST", "agriculteurs français", "Mercosur"),
-                           gold("PROTEST", "agriculteurs français", None), {})
+    meeting = gold("CONSULT", "Khalifa Haftar", "Sergueï Lavrov")
+    assert not exact_match(event("SUPPORT", "Haftar", "Lavrov"), meeting, {})
+    assert not exact_match(event("CONSULT", "Haftar", "Choïgou"), meeting, {})
+    assert not exact_match(event("CONSULT", "Lavrov", "Haftar"), meeting, {})
+    protest = gold("PROTEST", "agriculteurs français", None)
+    assert exact_match(event("PROTEST", "agriculteurs français", None), protest, {})
+    assert not exact_match(event("PROTEST", "agriculteurs français", "Mercosur"), protest, {})
 
 
 def test_english_triples_match_by_a_shared_word_and_on_the_actor_alone_without_a_gold_target():
@@ -107,3 +109,11 @@ def test_tag_recall_counts_gold_events_and_clean_no_event_texts():
     noisy = FrResult({"events": [], "covers": ["no_event"]}, [event("FIGHT", "PSG", "OM")], {})
     clean = FrResult({"events": [], "covers": ["no_event"]}, [], {})
     assert tag_recall([matched, noisy, clean]) == {"no_event": (2, 1, 1), "passive": (1, 1, 1)}
+
+
+def test_english_records_read_veille_types_in_plover_0_5_terms():
+    assert plover_type(event("AID", "Finland", "Tanzania", hypothetical=True)) == "AGREE"
+    assert plover_type(event("AID", "Finland", "Tanzania")) == "AID"
+    assert plover_type(event("ACCUSE", "Sudan", "rebels")) == "DISAPPROVE"
+    assert plover_type(event("REQUEST", "Serbia", "UN")) == "DEMAND"
+    assert plover_type(event("SANCTION", "UN", "Iraq", hypothetical=True)) == "SANCTION"
