@@ -210,12 +210,6 @@ def _print_search(console: Console, found: dict) -> None:
         console.print(snippet)
 
 
-# PLOVER's 20 event types, as the events table stores them (the PLOVER codebook defines each).
-EVENT_TYPES = ("AGREE", "ACCUSE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "DEMAND",
-               "DISAPPROVE", "FIGHT", "INVESTIGATE", "MOBILIZE", "PROTEST", "REJECT", "REQUEST", "RETREAT",
-               "SANCTION", "SUPPORT", "THREATEN")
-
-
 @app.command()
 def events(
     db: DbOption = DEFAULT_DB,
@@ -253,10 +247,12 @@ def events(
 
 
 def _event_type(value: str | None) -> str | None:
-    """Check an event type given on the command line; return it in capitals."""
-    if value is None or value.upper() in EVENT_TYPES:
+    """Check an event type given on the command line against the PLOVER types; return it in capitals."""
+    from veille.nlp.event_lexicon import event_types
+
+    if value is None or value.upper() in event_types():
         return value and value.upper()
-    raise UsageError(f"--type {value!r} is not an event type; use one of {', '.join(EVENT_TYPES)}")
+    raise UsageError(f"--type {value!r} is not an event type; use one of {', '.join(sorted(event_types()))}")
 
 
 @app.command()
