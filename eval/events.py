@@ -330,8 +330,10 @@ def fr_scores(results: list[FrResult]) -> dict[str, Any]:
             per_type.setdefault(kind, Counts()).add(tp, found[kind] - tp, gold[kind] - tp)
     pairs = [(event, gold) for result in results for event, gold in result.pairs]
     attributes = {name: sum(attribute_right(e, g, name) for e, g in pairs) for name in ATTRIBUTES}
+    untargeted = sum(g["target"] is None for result in results for g in result.gold)
     return {"types": types, "exact": exact, "per_type": per_type, "attributes": attributes,
-            "pairs": len(pairs), "tags": tag_recall(results)}
+            "pairs": len(pairs), "tags": tag_recall(results),
+            "untargeted": (untargeted, sum(g["target"] is None for _, g in pairs))}
 
 
 def tag_recall(results: list[FrResult]) -> dict[str, tuple[int, int, int]]:
@@ -370,6 +372,8 @@ def run_french(path: Path, console: Console, failures: int) -> None:
     pairs = scores["pairs"]
     console.print("attributes over the " + str(pairs) + " exact pairs: " + ", ".join(
         f"{name} {right}/{pairs}" for name, right in scores["attributes"].items()), highlight=False)
+    untargeted, found = scores["untargeted"]
+    console.print(f"gold events without a target: {untargeted}, found exactly: {found}", highlight=False)
     console.print(tag_table(scores["tags"]))
     console.print(per_type_table("events: fr per type", scores["per_type"]))
     for result in sorted(results, key=lambda r: -r.errors)[:failures]:
