@@ -97,3 +97,27 @@ def test_seed_resolves_every_date_of_the_record(seed_record, seed_expected):
         assert (expected["expression"], expected["date"]) in resolved
     for date in seed_record["dates"]:
         assert seed_record["text"][date["start"]:date["end"]] == date["text"]
+
+
+def _event_matches(found: dict, expected: dict) -> bool:
+    """Return True when a found event has the expected type, actor, target and evidence sentence."""
+    actors = {expected["actor"], *expected.get("actor_also", [])}
+    targets = {expected["target"], *expected.get("target_also", [])}
+    return (found["type"] == expected["type"] and found["actor"] in actors and found["target"] in targets
+            and found["evidence"]["text"].startswith(expected["evidence_starts_with"]))
+
+
+def test_seed_gives_every_event_of_the_record(seed_record, seed_expected):
+    for expected in seed_expected["events_normalized"]:
+        matches = [e for e in seed_record["events"] if _event_matches(e, expected)]
+        assert matches, expected
+        if "when" in expected:
+            assert any(e["date"] == expected["when"] for e in matches), (expected, matches)
+
+
+def test_seed_events_are_all_in_the_record(seed_record, seed_expected):
+    """Precision on the seed: every event found is one of the record's, none asserted that did not happen."""
+    for found in seed_record["events"]:
+        assert any(_event_matches(found, expected) for expected in seed_expected["events_normalized"]), found
+        assert not found["negated"] and not found["hypothetical"]
+        assert found["evidence"]["text"] in seed_record["text"]

@@ -7,8 +7,8 @@ A token counts as identified, else the event is not emitted:
   or, for a people noun, its "de"/"of" complement ("des membres des forces spéciales");
 - it is a singular third-person pronoun, or a people noun with a possessive ("ses hommes"),
   and exactly one person is named in the nearest sentences before it that name anyone;
-- it is a people noun qualified by a nationality ("Israeli police", "les diplomates russes"),
-  an actor known by its country, without an entity.
+- it is a noun qualified by a nationality ("Israeli police", "les diplomates russes"): an
+  actor known by its country, as events data codes actors, without an entity.
 """
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ from veille.records import Entity
 
 ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
 PRONOUN_LOOKBACK = 3  # sentences: a pronoun whose person is named further back is left alone
-_DESCEND = frozenset({"appos", "flat:name", "compound", "nmod", "prep", "pobj", "nmod:poss", "poss"})
+# Where a phrase holds the name of its party: always within the noun ("le chef libyen Khalifa
+# Haftar", "Hezbollah guerrillas", "Israel's ally"); after "de"/"of"/"in" for people nouns only
+# ("des membres des forces spéciales", "the president of Armenia", "forces in Guinea").
+_WITHIN = frozenset({"appos", "flat:name", "compound", "nmod:poss", "poss"})
+_OF = frozenset({"nmod", "prep"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ class Parties:
         self.people_nouns = frozenset(self.words.get("people_nouns", [])) | self.entity_words.role_nouns
         self.pronouns = frozenset(self.words.get("person_pronouns", []))
         self.possessives = frozenset(self.words.get("possessives", []))
+        self.owners = frozenset(self.words.get("owner_markers", []))
+        self.said_pronouns = {word: frozenset(kinds) for word, kinds in self.words.get("said_pronouns", {}).items()}
         self.mentions = sorted(((m.start, m.end, e) for e in entities if e.type in ACTOR_TYPES
                                 for m in e.mentions), key=lambda item: item[0])
         self.starts = [start for start, _, _ in self.mentions]
@@ -75,19 +81,44 @@ class Parties:
         if entity is not None:
             return Party(entity.name, entity)
         lowered = token.lower_
-        if token.pos_ == "PRON" and lowered in self.pronouns:
-            return self._person_before(token, paragraph, exclude)
+        if token.pos_ == "PRON":
+            return self._reporter(token, paragraph, exclude, depth) or (
+                self._person_before(token, paragraph, exclude) if lowered in self.pronouns else None)
         if token.pos_ not in ("NOUN", "PROPN") or depth > 2:
             return None
+        people = lowered in self.people_nouns or token.lemma_.casefold() in self.people_nouns
         for child in token.children:
-            if child.dep_ == "appos" or (child.dep_ in _DESCEND and lowered in self.people_nouns):
-                found = self._of(child, paragraph, exclude, depth + 1)
-                if found is not None:
-                    return found
-        if lowered in self.people_nouns or token.lemma_.casefold() in self.people_nouns:
-            if any(c.lower_ in self.possessives for c in token.children):
-                return self._person_before(token, paragraph, exclude)
+            if child.dep_ in _WITHIN or (child.dep_ in _OF and (people or _introduced_by(child) & self.owners)):
+                for noun in _nouns_of(child):
+                    found = self._of(noun, paragraph, exclude, depth + 1)
+                    if found is not None:
+                        return found
+        if people and any(c.lower_ in self.possessives for c in token.children):
+            return self._person_before(token, paragraph, exclude)
+        if people or lowered in self.entity_words.org_heads or _plural(token):
             return self._national_group(token)
+        return self._country_of_thing(token)
+
+    def _reporter(self, token: Any, paragraph: Paragraph, exclude: frozenset[str], depth: int) -> Party | None:
+        """Return who a pronoun subject is when it reports on itself ("Switzerland said it had expelled")."""
+        kinds = self.said_pronouns.get(token.lower_)
+        verb = token.head
+        if kinds is None or token.dep_ not in ("nsubj", "nsubj:pass", "nsubjpass") or verb.dep_ not in ("ccomp", "xcomp"):
+            return None
+        for subject in (c for c in verb.head.children if c.dep_ in ("nsubj", "nsubj:pass", "nsubjpass")):
+            if subject.pos_ == "PRON":
+                continue
+            found = self._of(subject, paragraph, exclude, depth + 1)
+            if found is not None and (found.entity.type if found.entity else "GROUP") in kinds:
+                return found
+        return None
+
+    def _country_of_thing(self, token: Any) -> Party | None:
+        """Return the country a nationality gives a thing ("an Indian proposal": India's), as events data codes it."""
+        for child in token.children:
+            country = self.entity_words.country_of(child.text) if child.dep_ == "amod" else None
+            if country:
+                return Party(country)
         return None
 
     def entity_at(self, token: Any, paragraph: Paragraph) -> Entity | None:
@@ -119,10 +150,31 @@ class Parties:
         return Party(person.name, person)
 
     def _national_group(self, token: Any) -> Party | None:
-        """Return a people noun qualified by a nationality as a party ("Israeli police")."""
+        """Return a noun qualified by a nationality as a party ("Israeli police", "les diplomates russes")."""
+        if self.entity_words.country_of(token.text):  # "les Russes", "168 Liberians"
+            return Party(token.text)
         adjectives = [c for c in token.children if c.dep_ == "amod" and self.entity_words.country_of(c.text)]
         if not adjectives:
             return None
         words = sorted([token, *adjectives], key=lambda t: t.i)
         return Party(" ".join(t.text for t in words))
 
+
+
+def _nouns_of(token: Any) -> list[Any]:
+    """Return the noun a dependent stands for: an English preposition's object, else the dependent."""
+    if token.dep_ == "prep":
+        return [c for c in token.children if c.dep_ == "pobj"]
+    return [token]
+
+
+def _plural(token: Any) -> bool:
+    """Return True for a plural noun ("soldiers", "réfugiés")."""
+    return token.tag_ == "NNS" or token.morph.get("Number") == ["Plur"]
+
+
+def _introduced_by(token: Any) -> set[str]:
+    """Return the preposition that introduces a dependent ("of", "by"; French "de", "par")."""
+    if token.dep_ == "prep":
+        return {token.lower_}
+    return {c.lower_ for c in token.children if c.dep_ == "case"}

@@ -42,22 +42,32 @@ class Arguments:
     """The tokens a trigger's actor and target may be read from, and the verb that carries them."""
 
     actors: list[Any] = field(default_factory=list)
-    targets: list[Any] = field(default_factory=list)
+    targets: list[list[Any]] = field(default_factory=list)  # alternatives, the first that resolves wins
     what: Any | None = None  # the noun of a bracketed object ("soutien", "embargo")
     alone: Any | None = None  # a participle whose subject is the nearest name before it
     alone_is_actor: bool = True  # which side that subject is
 
 
-def matches(verb: Any, trigger: Trigger) -> Any | None:
-    """Return the trigger's object noun (or the verb) when the verb has what the trigger asks for, else None."""
+def matches(verb: Any, trigger: Trigger, dative: frozenset[str] = frozenset()) -> Any | None:
+    """Return the trigger's object noun (or the verb) when the verb has all the trigger asks for, else None.
+
+    A marker must be there ("meet with X"), or an indirect object when the marker is one it
+    stands for ("lui exprimer son soutien"), so that a less specific trigger gets its turn.
+    """
     if trigger.reflexive and not _reflexive(verb):
         return None
     if trigger.particle and not any(c.dep_ == "prt" and c.lower_ == trigger.particle for c in verb.children):
         return None
-    if not trigger.objects:
-        return verb
-    return next((noun for noun in _object_nouns(verb) if noun.lemma_.casefold() in trigger.objects
-                 or noun.lower_ in trigger.objects), None)
+    what = verb
+    if trigger.objects:
+        what = next((noun for noun in _object_nouns(verb) if noun.lemma_.casefold() in trigger.objects
+                     or noun.lower_ in trigger.objects), None)
+        if what is None:
+            return None
+    if trigger.markers and not _marked(verb, trigger, what if what is not verb else None):
+        if not (trigger.markers & dative and _indirect_objects(verb)):
+            return None
+    return what
 
 
 def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = frozenset()) -> Arguments:
@@ -66,20 +76,31 @@ def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = f
     passive = _is_passive(verb)
     subjects, found.alone = _subjects(verb, passive)
     if trigger.reversed:
-        found.actors, found.targets, found.alone_is_actor = _marked(verb, trigger, found.what), subjects, False
+        found.actors, found.targets, found.alone_is_actor = _marked(verb, trigger, found.what), [subjects], False
         return found
     found.actors = subjects
     if trigger.markers:
-        found.targets = _marked(verb, trigger, found.what)
-        if not found.targets and trigger.markers & dative:
-            found.targets = _indirect_objects(verb)
+        found.targets.append(_marked(verb, trigger, found.what))
+        if trigger.markers & dative:
+            found.targets.append(_indirect_objects(verb))
     elif found.what is None:
-        found.targets = _direct_objects(verb, passive)
+        found.targets.append(_direct_objects(verb, passive))
     else:
-        found.targets = _indirect_objects(verb)
-    if not found.targets and found.what is not None:
-        found.targets = _affected(found.what)
+        found.targets.append(_indirect_objects(verb))
+    if found.what is not None:
+        found.targets.append(_affected(found.what))
+    found.targets.extend(_complement_targets(verb, dative))
     return found
+
+
+def _complement_targets(verb: Any, dative: frozenset[str]) -> list[list[Any]]:
+    """Return whom a verb's complement clause acts on ("threatened to shell Iraqi towns", "demanded that X end")."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ == "VERB":
+            return [_direct_objects(child, _is_passive(child)), _indirect_objects(child), _governed(child, dative)]
+        if child.dep_ == "ccomp" and child.pos_ == "VERB":
+            return [[n for c in child.children if c.dep_ in SUBJECTS for n in coordinated(c)]]
+    return []
 
 
 def coordinated(token: Any) -> Iterator[Any]:
@@ -131,6 +152,9 @@ def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
     if verb.dep_ in RELATIVE_CLAUSES or (verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN")):
         return list(coordinated(verb.head)), None
     if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        controller = [c for c in verb.head.children if c.dep_ == "dobj"] if verb.dep_ == "xcomp" else []
+        if controller:  # "urged the Community to support": the object does the supporting
+            return [n for c in controller for n in coordinated(c)], None
         return _subjects(verb.head, _is_passive(verb.head) and verb.dep_ == "conj")
     return [], verb if _stands_alone(verb) else None
 

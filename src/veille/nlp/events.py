@@ -25,7 +25,10 @@ from veille.nlp.parse import Parsed, Sentence
 from veille.records import DateRef, Entity, Event, Quote, Span
 
 VERBS = frozenset({"VERB", "AUX"})
-PARTICIPLE_ACTORS = frozenset({"PER", "ORG"})  # who "X, venu solliciter" may be about
+PARTICIPLE_ACTORS = frozenset({"PER", "ORG"})
+# Types whose joined actors act on each other when no target is named ("X and Y agreed",
+# "X et Y se sont entretenus"): PLOVER codes them both ways.
+RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT"})  # who "X, venu solliciter" may be about
 _MODAL_REACH = 3  # verbs up from the trigger whose modality counts ("pourrait vouloir imposer")
 
 
@@ -38,7 +41,7 @@ def find_events(parsed: Parsed, entities: list[Entity], quotes: list[Quote], dat
     found: list[Event] = []
     seen: set[tuple] = set()
     for sentence in parsed.sentences():
-        for verb, trigger, what in _triggered(sentence, table):
+        for verb, trigger, what in _triggered(sentence, table, context.dative):
             for event in context.events(sentence, verb, trigger, what):
                 key = (event.type, event.actor_entity or event.actor, event.target_entity or event.target,
                        event.evidence.start)
@@ -48,14 +51,15 @@ def find_events(parsed: Parsed, entities: list[Entity], quotes: list[Quote], dat
     return found
 
 
-def _triggered(sentence: Sentence, table: dict[str, tuple[Trigger, ...]]) -> Iterator[tuple[Any, Trigger, Any]]:
+def _triggered(sentence: Sentence, table: dict[str, tuple[Trigger, ...]],
+               dative: frozenset[str]) -> Iterator[tuple[Any, Trigger, Any]]:
     """Yield each verb of a sentence with the most specific trigger it matches."""
     for token in sentence.span:
         if token.pos_ not in VERBS:
             continue
         candidates = table.get(token.lemma_.casefold()) or table.get(token.lower_, ())
         for trigger in candidates:
-            what = matches(token, trigger)
+            what = matches(token, trigger, dative)
             if what is not None:
                 yield token, trigger, what
                 break
@@ -75,6 +79,7 @@ class _Context:
         self.negation = frozenset(words.get("negation", []))
         self.modal_verbs = frozenset(words.get("modal_verbs", []))
         self.conditions = frozenset(words.get("conditions", []))
+        self.negating_verbs = frozenset(words.get("negating_verbs", []))
         self.place_markers = frozenset(words.get("place_markers", []))
         self.dative = frozenset(words.get("dative_markers", []))
 
@@ -82,6 +87,8 @@ class _Context:
         """Return the events of one matched trigger: one per actor and target pair."""
         found = arguments(verb, trigger, what, self.dative)
         actors, targets = self._parties(found, sentence)
+        if not targets and len(actors) > 1 and trigger.type in RECIPROCAL:
+            targets = actors
         if not actors or not targets:
             return []
         start, _ = self.parsed.offset(verb, sentence.paragraph)
@@ -98,16 +105,17 @@ class _Context:
     def _parties(self, found: Arguments, sentence: Sentence) -> tuple[list[Party], list[Party]]:
         """Resolve the argument tokens to parties, dropping those that cannot be identified."""
         paragraph = sentence.paragraph
-        actors = self._resolved(found.actors, paragraph, frozenset())
-        if found.alone is not None and found.alone_is_actor and not actors:
-            actors = _present(self.parties.nearest_before(found.alone, paragraph, PARTICIPLE_ACTORS))
+        alone = _present(self.parties.nearest_before(found.alone, paragraph, PARTICIPLE_ACTORS)) \
+            if found.alone is not None else []
+        actors = self._resolved(found.actors, paragraph, frozenset()) or (alone if found.alone_is_actor else [])
         exclude = frozenset(p.entity.id for p in actors if p.entity)
-        targets = self._resolved(found.targets, paragraph, exclude)
-        if found.alone is not None and not found.alone_is_actor and not targets:
-            targets = _present(self.parties.nearest_before(found.alone, paragraph, PARTICIPLE_ACTORS))
-        if found.actors and not found.alone_is_actor:
-            exclude = frozenset(p.entity.id for p in targets if p.entity)
-            actors = self._resolved(found.actors, paragraph, exclude)
+        targets: list[Party] = []
+        for tokens in found.targets:
+            targets = self._resolved(tokens, paragraph, exclude)
+            if targets:
+                break
+        if not targets and not found.alone_is_actor:
+            targets = alone
         return actors, targets
 
     def _resolved(self, tokens: list[Any], paragraph: Any, exclude: frozenset[str]) -> list[Party]:
@@ -126,6 +134,7 @@ class _Context:
         for level in range(_MODAL_REACH):
             children = list(token.children)
             negated |= any(c.lower_ in self.negation or c.dep_ == "neg" for c in children)
+            negated |= level > 0 and _lemma(token) in self.negating_verbs
             hypothetical |= any(_is_modal_aux(c, self.modal_verbs) or c.lower_ in self.conditions for c in children)
             hypothetical |= _conditional_or_future(token) or (level > 0 and _lemma(token) in self.modal_verbs)
             if token.dep_ not in ("xcomp", "ccomp") or token.head is token or token.head.pos_ not in VERBS:
@@ -136,7 +145,7 @@ class _Context:
     def _place(self, verb: Any, found: Arguments, sentence: Sentence) -> str | None:
         """Return the place entity the trigger governs through a place preposition, other than its target."""
         heads = [verb] + ([found.what] if found.what is not None else [])
-        taken = {t.i for t in found.targets}
+        taken = {t.i for tokens in found.targets for t in tokens}
         for head in heads:
             for child in head.children:
                 noun = _place_noun(child, self.place_markers)
