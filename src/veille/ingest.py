@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from veille.clean.boilerplate import remove_known
 from veille.engines.local import LocalEngine
 from veille.limits import DEFAULT_BATCH
-from veille.pipeline import process_page, site_of
+from veille.pipeline import process_pages, site_of
 from veille.records import Article, Page, Reject
 from veille.sources import SourceOptions, read_pages
 from veille.store.writer import IngestReport, StoreWriter
@@ -32,7 +32,7 @@ def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), 
     engine = LocalEngine(workers)
     with StoreWriter(db) as writer:
         batches = _prepared_batches(read_pages(paths, options), writer, batch_size, report)
-        for batch, results in engine.map_batches(_process_item, batches):
+        for batch, results in engine.map_batches(_process_items, batches):
             results = [_without_known_lines(result, writer) for result in results]
             report.add(writer.write_batch(list(zip(_pages_or_none(batch), results))))
             if on_batch:
@@ -89,9 +89,11 @@ def _without_known_lines(result: Article | Reject, writer: StoreWriter) -> Artic
     return result
 
 
-def _process_item(item: Page | Reject):
-    """Run the pipeline on a page; a reject from the sources passes through."""
-    return item if isinstance(item, Reject) else process_page(item)
+def _process_items(items: list[Page | Reject]) -> list[Article | Reject]:
+    """Run the pipeline on the pages of a batch together; a reject from the sources passes through."""
+    pages = [item for item in items if isinstance(item, Page)]
+    results = iter(process_pages(pages))
+    return [item if isinstance(item, Reject) else next(results) for item in items]
 
 
 def _pages_or_none(batch: list[Page | Reject]) -> list[Page | None]:

@@ -8,6 +8,7 @@ with a reason; nothing here raises for a bad page.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -18,7 +19,8 @@ from veille.clean.encoding import Undecodable, decode_bytes, repair_text
 from veille.clean.html import clean_html
 from veille.clean.wire import lift_wire_credit
 from veille.language import add_language, detect_language
-from veille.nlp.annotate import annotate
+from veille.nlp.annotate import annotate, annotate_parsed, parse_articles
+from veille.nlp.parse import Parsed
 from veille.records import Article, Page, Reject
 
 Stage = Callable[[Article], Article]
@@ -35,29 +37,100 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d
 
 def process_page(page: Page) -> Article | Reject:
     """Run the whole per-page pipeline on one page within its time budget; never raises for a bad page."""
+    return _within_budget(page, limits.page_seconds(), lambda: _run_stages(page, STAGES))
+
+
+def process_pages(pages: list[Page]) -> list[Article | Reject]:
+    """Run the pipeline on a batch of pages as process_page does, parsing their articles together.
+
+    The articles of the batch go through each language's model in one nlp.pipe call rather
+    than one call per article (docs/performance.md, "Engines and end to end"). Each page keeps its own
+    time budget and failures: it is cleaned within its budget, the shared parse runs within
+    the sum of what the articles have left, and the rules of each article run within what it
+    has left (the shared parse is charged to none of them). If the shared parse fails or runs
+    out of time, each article is parsed alone within what it has left, so a bad page costs
+    only its own reject.
+    """
     seconds = limits.page_seconds()
+    before, after = _stages_around_annotate()
+    timed = [_timed(lambda page=page: _within_budget(page, seconds, lambda: _run_stages(page, before)))
+             for page in pages]
+    results = [result for result, _ in timed]
+    left = [_left(seconds, spent) for _, spent in timed]
+    articles = [result for result in results if isinstance(result, Article)]
+    shared = sum(rest for rest, result in zip(left, results) if isinstance(result, Article)) if seconds else 0.0
+    parses = _parse_together(articles, shared)
+    return [_within_budget(page, rest, lambda page=page, result=result: _annotate_rest(
+                page, result, parses.get(id(result)), after)) if isinstance(result, Article) else result
+            for page, result, rest in zip(pages, results, left)]
+
+
+def _timed(run: Callable[[], Article | Reject]) -> tuple[Article | Reject, float]:
+    """Return run()'s result and the seconds it took."""
+    started = time.monotonic()
+    result = run()
+    return result, time.monotonic() - started
+
+
+def _stages_around_annotate() -> tuple[list[Stage], list[Stage]]:
+    """Split the stages into those before annotate and those after it."""
+    at = STAGES.index(annotate)
+    return STAGES[:at], STAGES[at + 1:]
+
+
+def _left(seconds: float, spent: float) -> float:
+    """Return what is left of a page's budget after spent seconds (0 when there is no budget)."""
+    return max(seconds - spent, 0.001) if seconds else 0.0
+
+
+def _parse_together(articles: list[Article], seconds: float) -> dict[int, Parsed]:
+    """Parse the articles in one pipe per language; empty when that fails or takes longer than seconds."""
     try:
         with limits.time_budget(seconds):
-            return _run_stages(page)
+            return {id(article): parsed for article, parsed in zip(articles, parse_articles(articles))}
+    except (Exception, limits.PageTimeout):  # each article is then parsed alone, within its own budget
+        return {}
+
+
+def _annotate_rest(page: Page, article: Article, parsed: Parsed | None, after: list[Stage]) -> Article | Reject:
+    """Annotate an article from its parse (or parse it now), then run the stages after annotate."""
+    try:
+        article = annotate_parsed(article, parsed) if parsed is not None else annotate(article)
+    except Exception as error:  # as in _run_stages: one page's failure is its reject
+        return _failed(page, "annotate", error)
+    return _run_stages(page, after, article)
+
+
+def _within_budget(page: Page, seconds: float, run: Callable[[], Article | Reject]) -> Article | Reject:
+    """Run one page's work within its time budget; running out of time is a timeout reject."""
+    try:
+        with limits.time_budget(seconds):
+            return run()
     except limits.PageTimeout:
-        return _reject(page, "timeout", f"took longer than its time budget of {seconds:g} s "
+        budget = limits.page_seconds()
+        return _reject(page, "timeout", f"took longer than its time budget of {budget:g} s "
                                         f"({limits.PAGE_SECONDS_SETTING}); the run goes on")
 
 
-def _run_stages(page: Page) -> Article | Reject:
-    """Clean a page, then run each stage on its article; a failure becomes a Reject."""
+def _run_stages(page: Page, stages: list[Stage], article: Article | None = None) -> Article | Reject:
+    """Clean a page (unless its article is given), then run each stage on it; a failure becomes a Reject."""
     stage_name = "clean"
     try:
-        result = clean_page(page)
+        result = clean_page(page) if article is None else article
         if isinstance(result, Reject):
             return result
-        for stage in STAGES:
+        for stage in stages:
             stage_name = stage.__name__
             result = stage(result)
         return result
     except Exception as error:  # a bug or a library failure on one page must not stop the run
-        return Reject(page.source, "internal_error", f"{page.source}: {stage_name} failed: {error!r}",
-                      id=page.id, site=page.site)
+        return _failed(page, stage_name, error)
+
+
+def _failed(page: Page, stage_name: str, error: Exception) -> Reject:
+    """Build the reject of a page whose stage raised."""
+    return Reject(page.source, "internal_error", f"{page.source}: {stage_name} failed: {error!r}",
+                  id=page.id, site=page.site)
 
 
 def clean_page(page: Page) -> Article | Reject:

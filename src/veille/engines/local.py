@@ -1,8 +1,9 @@
 """The local engine: the same stage functions over batches, in this process or a process pool.
 
-Each batch is split across the workers; batches are pulled from the input only when one
-of the two in flight is done, so memory stays flat however large the input is; results
-come back in input order.
+The function maps a list of items to their results (so that a worker can parse the
+articles of its part of a batch together). Each batch is split across the workers; batches
+are pulled from the input only when one of the two in flight is done, so memory stays flat
+however large the input is; results come back in input order.
 """
 from __future__ import annotations
 
@@ -33,11 +34,12 @@ class LocalEngine:
     def __init__(self, workers: int | None = None):
         self.workers = max(1, workers or default_workers())
 
-    def map_batches(self, fn: Callable[[T], R], batches: Iterable[list[T]]) -> Iterator[tuple[list[T], list[R]]]:
-        """Yield (batch, [fn(item) for item in batch]) for each batch, in order."""
+    def map_batches(self, fn: Callable[[list[T]], list[R]],
+                    batches: Iterable[list[T]]) -> Iterator[tuple[list[T], list[R]]]:
+        """Yield (batch, fn(batch)) for each batch, in order (fn gives one result per item)."""
         if self.workers == 1:
             for batch in batches:
-                yield batch, [fn(item) for item in batch]
+                yield batch, fn(batch)
             return
         yield from self._map_in_pool(fn, batches)
 
@@ -50,7 +52,7 @@ class LocalEngine:
         with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_watch_driver,
                                  initargs=(os.getpid(),)) as pool:
             for batch in batches:
-                window.append((batch, [pool.submit(_map_list, fn, part) for part in self._split(batch)]))
+                window.append((batch, [pool.submit(fn, part) for part in self._split(batch)]))
                 if len(window) >= 2:
                     yield _collect(*window.popleft())
             while window:
@@ -79,7 +81,3 @@ def _collect(batch: list, futures: list[Future]) -> tuple[list, list]:
     """Wait for a batch's parts and join their results in order."""
     return batch, [result for future in futures for result in future.result()]
 
-
-def _map_list(fn: Callable[[T], R], items: list[T]) -> list[R]:
-    """Apply fn to each item (runs in a worker process)."""
-    return [fn(item) for item in items]

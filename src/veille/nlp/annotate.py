@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from veille.nlp import dates, entities, events, quotes
 from veille.nlp.models import load_model, model_name, model_problem
-from veille.nlp.parse import Parsed, parse
+from veille.nlp.parse import ParseInput, Parsed, parse, parse_many
 from veille.records import Article
 
 
@@ -31,6 +31,24 @@ def parse_article(article: Article) -> Parsed:
     nlp = load_model(article.language)
     return parse(article.paragraphs, article.language, article.published, nlp, model_name(article.language),
                  title=article.title)
+
+
+def annotate_many(articles: list[Article]) -> list[Article]:
+    """Annotate several articles as annotate() does, parsing each language's texts in one nlp.pipe call."""
+    for article, parsed in zip(articles, parse_articles(articles)):
+        annotate_parsed(article, parsed)
+    return articles
+
+
+def parse_articles(articles: list[Article]) -> list[Parsed]:
+    """Parse several articles, those of one language together (a worker's batch: one nlp.pipe per language)."""
+    parses: dict[int, Parsed] = {}
+    for language in dict.fromkeys(article.language for article in articles):
+        group = [article for article in articles if article.language == language]
+        inputs = [ParseInput(a.paragraphs, a.language, a.published, a.title) for a in group]
+        for article, parsed in zip(group, parse_many(inputs, load_model(language), model_name(language))):
+            parses[id(article)] = parsed
+    return [parses[id(article)] for article in articles]
 
 
 def _provenance(parsed: Parsed) -> dict[str, str | None]:

@@ -75,14 +75,33 @@ class Parsed:
 def parse(paragraphs: list[str], language: str | None, published: str | None, nlp: Any | None,
           model: str | None = None, title: str | None = None) -> Parsed:
     """Parse each paragraph (and the title) with the language's model, placing paragraphs in the text."""
-    parsed = Parsed(PARAGRAPH_SEPARATOR.join(paragraphs), language, published, model=model if nlp else None)
-    if nlp is None:
-        docs = [None] * len(paragraphs)
-    else:
-        docs = list(nlp.pipe([title or "", *paragraphs]))
-        parsed.title_doc, docs = (docs[0] if title else None), docs[1:]
+    return parse_many([ParseInput(paragraphs, language, published, title)], nlp, model)[0]
+
+
+@dataclass(slots=True)
+class ParseInput:
+    """What parse() reads of one article: its paragraphs, language, publication date and title."""
+
+    paragraphs: list[str]
+    language: str | None
+    published: str | None
+    title: str | None = None
+
+
+def parse_many(inputs: list[ParseInput], nlp: Any | None, model: str | None = None) -> list[Parsed]:
+    """Parse several articles of one language in one nlp.pipe call; each Parsed is what parse() gives."""
+    texts = [text for item in inputs for text in (item.title or "", *item.paragraphs)]
+    docs = iter(nlp.pipe(texts)) if nlp is not None else None
+    return [_placed(item, model if nlp is not None else None, docs) for item in inputs]
+
+
+def _placed(item: ParseInput, model: str | None, docs: Iterator | None) -> Parsed:
+    """Build an article's Parsed, taking its title's doc then its paragraphs' docs from the stream."""
+    parsed = Parsed(PARAGRAPH_SEPARATOR.join(item.paragraphs), item.language, item.published, model=model)
+    title_doc = next(docs) if docs is not None else None
+    parsed.title_doc = title_doc if item.title else None
     start = 0
-    for text, doc in zip(paragraphs, docs):
-        parsed.paragraphs.append(Paragraph(start, text, doc))
+    for text in item.paragraphs:
+        parsed.paragraphs.append(Paragraph(start, text, next(docs) if docs is not None else None))
         start += len(text) + len(PARAGRAPH_SEPARATOR)
     return parsed
