@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m benchmarks [--only clean|annotate|events|pipeline|search|memory] [--repeat N] [--markdown]`."""
+"""Run the benchmarks: `python -m benchmarks [--only clean|annotate|events|pipeline|search|memory|storage] [--repeat N] [--markdown]`."""
 from __future__ import annotations
 
 import argparse
@@ -7,10 +7,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import annotate, clean, events, memory, pipeline, search
+from benchmarks import annotate, clean, events, memory, pipeline, search, storage
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS = ("clean", "annotate", "events", "pipeline", "search", "memory")
+BENCHMARKS = ("clean", "annotate", "events", "pipeline", "search", "memory", "storage")
 SEARCH_SIZES = [10_000]  # articles in the synthetic store; `python -m benchmarks.search --sizes` for more
 SEARCH_QUERIES = 100  # queries per kind
 MEMORY_PAGES = [1000, 10000]  # corpus sizes of the memory benchmark; the models are off (see --memory-models)
@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         search.run(SEARCH_SIZES, SEARCH_QUERIES, console, out=args.out)
     if "memory" in chosen:
         memory.run(args.shared, MEMORY_PAGES, 2, console, models=args.memory_models, out=args.out)
+    if "storage" in chosen:
+        storage.run(args.shared, None, console, out=args.out)
     return 0
 
 
