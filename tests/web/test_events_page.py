@@ -61,3 +61,27 @@ def test_csv_export_has_the_flags_first_report_and_cameo_code(events_client):
     assert (sanction["hypothetical"], sanction["negated"], sanction["cameo"]) == ("True", "False", "16")
     assert sanction["date"] == "" and sanction["first_reported"] == "2025-05-10" and sanction["evidence"] == MIGHT
     assert {row["hypothetical"] for row in table if row["type"] != "SANCTION"} == {"False"}
+
+
+def article_ids(client, **filters) -> list[str]:
+    """Return the ids of the articles reporting the first event that matches the filters."""
+    return [s["article_id"] for s in client.get("/api/events", params=filters).json()["items"][0]["sources"]]
+
+
+def legend(page: str) -> str:
+    """Return the legend of an article page."""
+    return page.split('<div class="legend">', 1)[1].split("</div>", 1)[0]
+
+
+def test_article_text_underlines_denied_and_possible_events_apart(events_client):
+    [first] = article_ids(events_client, type="SANCTION")
+    page = events_client.get(f"/articles/{first}", params={"ui": "en"}).text
+    text = page.split('<div class="text">', 1)[1]
+    titles = ("SANCTION: Le Sénégal → les exportateurs de bois", "CONSULT: Paul Ndiaye → Omar Ba",
+              "CONSULT: Paul Ndiaye → Awa Sarr")
+    classes = {title: set(re.findall(rf'<span class="([^"]+)" title="{title}">', text)) for title in titles}
+    assert classes == {titles[0]: {"event possible"}, titles[1]: {"event negated"}, titles[2]: {"event"}}
+    assert '<span class="event negated">denied</span>' in legend(page)
+    assert '<span class="event possible">possible</span>' in legend(page)
+    [second] = set(article_ids(events_client, target="Awa Sarr")) - {first}
+    assert "event possible" not in legend(events_client.get(f"/articles/{second}").text)

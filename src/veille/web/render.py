@@ -22,6 +22,7 @@ class Mark:
     title: str | None = None
     speaker: str | None = None  # for quotes: the name shown after the quote
     reference: str = "name"  # for mentions: name, or role | pronoun when a role noun or pronoun stands for it
+    flags: str = ""  # for events: "negated" and/or "possible", drawn apart from what happened
 
 
 def entity_href(name_or_id: str | None) -> str | None:
@@ -42,7 +43,8 @@ def article_marks(article: dict[str, Any]) -> list[Mark]:
         evidence = ev.get("evidence") or {}
         if evidence.get("start") is not None:
             title = f"{ev['type']}: {ev.get('actor') or '?'} → {ev.get('target') or '?'}"
-            marks.append(Mark(evidence["start"], evidence["end"], "event", None, title))
+            flags = [flag for flag, on in (("negated", ev.get("negated")), ("possible", ev.get("hypothetical"))) if on]
+            marks.append(Mark(evidence["start"], evidence["end"], "event", None, title, flags=" ".join(flags)))
     return marks
 
 
@@ -82,7 +84,8 @@ def _piece(text: str, covering: list[Mark]) -> str:
     for kind in ("quote", "event"):
         mark = next((m for m in covering if m.kind == kind), None)
         if mark is not None:
-            html = f'<span class="{kind}" title="{escape(mark.title or "")}">{html}</span>'
+            css = f"{kind} {mark.flags}".strip()
+            html = f'<span class="{css}" title="{escape(mark.title or "")}">{html}</span>'
     return html
 
 
