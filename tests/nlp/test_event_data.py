@@ -154,6 +154,13 @@ def test_french_reflexive_is_elided_before_a_vowel():
             assert not re.match(r"se [aeiouyàâéèêîïôû]", trigger), trigger
 
 
+def test_french_au_goes_with_a():
+    # spaCy's French lemma of "au" is "au" (of "aux", "à"): "exprimer son soutien au Mali".
+    for _, trigger in triggers(load_lexicon("events", "fr")):
+        markers = parse(trigger, "fr")["markers"]
+        assert ("à" in markers) == ("au" in markers), trigger
+
+
 def test_no_trigger_is_listed_twice(lexicon):
     language, data = lexicon
     seen = {}
