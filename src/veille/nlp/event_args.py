@@ -132,7 +132,16 @@ def _object_nouns(verb: Any) -> list[Any]:
     nouns = [c for c in verb.children if c.dep_ in OBJECTS | PASSIVE_SUBJECTS]
     if verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN"):
         nouns.append(verb.head)
-    return [n for noun in nouns for n in coordinated(noun)]
+    nouns = [n for noun in nouns for n in coordinated(noun)]
+    # What a measure holds counts too: "200 tonnes d'aide", "a shipment of arms".
+    return nouns + [_of(c) for noun in nouns for c in noun.children if c.dep_ in ("nmod", "prep") and _of(c)]
+
+
+def _of(token: Any) -> Any | None:
+    """Return the noun a "de"/"of" dependent introduces, or None."""
+    if token.dep_ == "prep":
+        return next((c for c in token.children if c.dep_ == "pobj"), None) if token.lower_ == "of" else None
+    return token if any(c.dep_ == "case" and c.lower_ in ("de", "d'", "d’", "des", "du") for c in token.children) else None
 
 
 def _is_passive(verb: Any) -> bool:

@@ -28,7 +28,11 @@ VERBS = frozenset({"VERB", "AUX"})
 PARTICIPLE_ACTORS = frozenset({"PER", "ORG"})
 # Types whose joined actors act on each other when no target is named ("X and Y agreed",
 # "X et Y se sont entretenus"): PLOVER codes them both ways.
-RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT"})  # who "X, venu solliciter" may be about
+RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT"})
+# Types whose PLOVER definition needs no recipient ("les forces russes se sont retirées",
+# "des milliers d'agriculteurs ont manifesté"): an identified actor is enough, and the
+# target is left empty rather than guessed.
+TARGET_OPTIONAL = frozenset({"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"})  # who "X, venu solliciter" may be about
 _MODAL_REACH = 3  # verbs up from the trigger whose modality counts ("pourrait vouloir imposer")
 
 
@@ -89,18 +93,21 @@ class _Context:
         actors, targets = self._parties(found, sentence)
         if not targets and len(actors) > 1 and trigger.type in RECIPROCAL:
             targets = actors
+        if not targets and trigger.type in TARGET_OPTIONAL:
+            targets = [None]
         if not actors or not targets:
             return []
         start, _ = self.parsed.offset(verb, sentence.paragraph)
         negated, hypothetical = self._modality(verb)
+        negated |= found.what is not None and any(c.lower_ in self.negation for c in found.what.children)
         place = self._place(verb, found, sentence)
         date = self._date(verb, sentence)
         reported_by = self._speaker(start)
         evidence = Span(sentence.start, sentence.end, sentence.text)
-        return [Event(trigger.type, actor.name, target.name, evidence,
-                      actor.entity.id if actor.entity else None, target.entity.id if target.entity else None,
+        return [Event(trigger.type, actor.name, target.name if target else None, evidence,
+                      actor.entity.id if actor.entity else None, target.entity.id if target and target.entity else None,
                       place, date, negated, reported_by, hypothetical, cameo_root(trigger.type))
-                for actor in actors for target in targets if actor.key != target.key]
+                for actor in actors for target in targets if target is None or actor.key != target.key]
 
     def _parties(self, found: Arguments, sentence: Sentence) -> tuple[list[Party], list[Party]]:
         """Resolve the argument tokens to parties, dropping those that cannot be identified."""
@@ -143,17 +150,15 @@ class _Context:
         return negated, hypothetical
 
     def _place(self, verb: Any, found: Arguments, sentence: Sentence) -> str | None:
-        """Return the place entity the trigger governs through a place preposition, other than its target."""
-        heads = [verb] + ([found.what] if found.what is not None else [])
-        taken = {t.i for tokens in found.targets for t in tokens}
-        for head in heads:
-            for child in head.children:
-                noun = _place_noun(child, self.place_markers)
-                if noun is None or noun.i in taken:
-                    continue
-                entity = self.parties.entity_at(noun, sentence.paragraph)
-                if entity is not None and entity.type == "LOC":
-                    return entity.name
+        """Return the place entity put in the trigger's clause by "à", "en", "in"..., other than a party."""
+        taken = {t.i for tokens in found.targets for t in tokens} | {t.i for t in found.actors}
+        for token in _clause(verb):
+            noun = _place_noun(token, self.place_markers)
+            if noun is None or noun.i in taken:
+                continue
+            entity = self.parties.entity_at(noun, sentence.paragraph)
+            if entity is not None and entity.type == "LOC":
+                return entity.name
         return None
 
     def _date(self, verb: Any, sentence: Sentence) -> str | None:
@@ -199,6 +204,16 @@ def _conditional_or_future(token: Any) -> bool:
     """Return True when a verb or its auxiliary is conditional or future ("pourrait", "rencontrera", "aurait reçu")."""
     forms = [token, *(c for c in token.children if c.dep_.startswith("aux"))]
     return any(t.morph.get("Mood") == ["Cnd"] or t.morph.get("Tense") == ["Fut"] for t in forms)
+
+
+def _clause(verb: Any) -> Iterator[Any]:
+    """Yield the tokens of a verb's clause, breadth first, without entering the clauses of other verbs."""
+    queue = list(verb.children)
+    while queue:
+        token = queue.pop(0)
+        yield token
+        if token.pos_ not in VERBS:
+            queue.extend(token.children)
 
 
 def _place_noun(child: Any, markers: frozenset[str]) -> Any | None:
