@@ -16,6 +16,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+from veille.nlp.coref import singular
 from veille.nlp.entities import Words
 from veille.nlp.event_lexicon import event_words
 from veille.nlp.parse import Paragraph, Parsed
@@ -151,8 +152,8 @@ class Parties:
 
     def _national_group(self, token: Any) -> Party | None:
         """Return a noun qualified by a nationality as a party ("Israeli police", "les diplomates russes")."""
-        if self.entity_words.country_of(token.text):  # "les Russes", "168 Liberians"
-            return Party(token.text)
+        if self.entity_words.country_of(token.text) or self.entity_words.country_of(singular(token.text)):
+            return Party(token.text)  # "les Russes", "168 Liberians"
         adjectives = [c for c in token.children if c.dep_ == "amod" and self.entity_words.country_of(c.text)]
         if not adjectives:
             return None

@@ -70,8 +70,13 @@ def matches(verb: Any, trigger: Trigger, dative: frozenset[str] = frozenset()) -
     return what
 
 
-def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = frozenset()) -> Arguments:
-    """Return the actor and target tokens of a matched trigger (dative: the markers an indirect object stands for)."""
+def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = frozenset(),
+              recipients: frozenset[str] = frozenset()) -> Arguments:
+    """Return the actor and target tokens of a matched trigger.
+
+    dative: the markers an indirect object stands for; recipients: the prepositions that
+    introduce whom an infinitive complement acts on ("threatened to break off relations with X").
+    """
     found = Arguments(what=what if what is not verb else None)
     passive = _is_passive(verb)
     subjects, found.alone = _subjects(verb, passive)
@@ -89,15 +94,17 @@ def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = f
         found.targets.append(_indirect_objects(verb))
     if found.what is not None:
         found.targets.append(_affected(found.what))
-    found.targets.extend(_complement_targets(verb, dative))
+    found.targets.extend(_complement_targets(verb, recipients))
     return found
 
 
-def _complement_targets(verb: Any, dative: frozenset[str]) -> list[list[Any]]:
+def _complement_targets(verb: Any, recipients: frozenset[str]) -> list[list[Any]]:
     """Return whom a verb's complement clause acts on ("threatened to shell Iraqi towns", "demanded that X end")."""
     for child in verb.children:
         if child.dep_ == "xcomp" and child.pos_ == "VERB":
-            return [_direct_objects(child, _is_passive(child)), _indirect_objects(child), _governed(child, dative)]
+            objects = [c for c in child.children if c.dep_ in OBJECTS]
+            return [_direct_objects(child, _is_passive(child)), _indirect_objects(child),
+                    _governed(child, recipients), *(_governed(o, recipients) for o in objects)]
         if child.dep_ == "ccomp" and child.pos_ == "VERB":
             return [[n for c in child.children if c.dep_ in SUBJECTS for n in coordinated(c)]]
     return []
