@@ -22,11 +22,13 @@ from veille.store.connect import open_store
 
 ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than executemany
 # An open DuckDB database holds memory that grows with what it has written, outside its
-# memory_limit and outside duckdb_memory() (which stayed under 70 MB): an ingest's main process
-# went from 335 MB after 256 HTML pages to 437 MB after 1,024 and 649 MB after 3,000. Closing
-# the database gives it back, so the writer reopens its connection every 256 pages (a reopen:
-# a checkpoint and about 20 ms). Measured in docs/performance.md, "Memory of a long ingest".
-REOPEN_PAGES = 256
+# memory_limit and outside duckdb_memory() (which stayed under 70 MB), and gives it back when
+# closed; the growth between two reopens also grows with the store's size. Writing copies of
+# the dev sets' HTML pages in batches of 64 (2026-11-30): reopening every 256 pages, the writer
+# swung between 160 and 446 MB over 4,096 pages; every 64 pages (each default batch), it stayed
+# between 155 and 163 MB, for about 0.8 s a reopen (its checkpoint) on a loaded machine.
+# Measured in docs/performance.md, "Memory of a long ingest".
+REOPEN_PAGES = 64
 
 
 @dataclass(slots=True)
