@@ -31,7 +31,7 @@ REFERENCE = Path("/work/shared/reference/plover/CAMEO2PLOVER-2021.txt")
 # The grammar of a trigger (docs/events.md): [se |s'] verb [particle] [[noun|noun]] [prep|prep[:actor]].
 WORD = r"[a-zàâäçéèêëîïôöûùüÿœæ]+(?:-[a-zàâäçéèêëîïôöûùüÿœæ]+)*"
 PREPOSITIONS = {
-    "en": "with|to|from|of|on|against|for|in|into|at|between|behind|upon|toward|towards",
+    "en": "with|to|from|of|by|on|against|for|in|into|at|between|behind|upon|toward|towards",
     "fr": "à|au|aux|avec|contre|de|en|sur|pour|envers|vers|dans|chez|derrière",
 }
 
