@@ -26,7 +26,8 @@ CONVERSION = {
     "15": {"MOBILIZE"}, "16": {"SANCTION", "COERCE"}, "17": {"COERCE", "ASSAULT"},
     "18": {"ASSAULT"}, "19": {"ASSAULT", "COERCE"}, "20": {"ASSAULT"},
 }
-REFERENCE = Path("/work/shared/reference/plover/CAMEO2PLOVER-2021.txt")
+# The shared folder beside the repository (the Makefile's SHARED), where the PLOVER files are.
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "plover" / "CAMEO2PLOVER-2021.txt"
 
 # The grammar of a trigger (docs/events.md): [se |s'] verb [particle] [[noun|noun]] [prep|prep[:actor]].
 WORD = r"[a-zàâäçéèêëîïôöûùüÿœæ]+(?:-[a-zàâäçéèêëîïôöûùüÿœæ]+)*"
