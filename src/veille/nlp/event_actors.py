@@ -23,6 +23,8 @@ from veille.nlp.parse import Paragraph, Parsed
 from veille.records import Entity
 
 ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
+# A personal pronoun the French model labels expletive ("Il lui a promis") is a subject here.
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "expl:subj"})
 PRONOUN_LOOKBACK = 3  # sentences: a pronoun whose person is named further back is left alone
 # Where a phrase holds the name of its party: always within the noun ("le chef libyen Khalifa
 # Haftar", "Hezbollah guerrillas", "Israel's ally"); after "de"/"of"/"in" for people nouns only
@@ -79,15 +81,22 @@ class Parties:
     def _of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str], depth: int) -> Party | None:
         """Resolve one token, descending into its phrase at most a few levels."""
         entity = self.entity_at(token, paragraph)
+        if entity is not None and entity.type != "PER":  # "le chef de la diplomatie russe Sergueï Lavrov"
+            entity = self._apposed_person(token, paragraph) or entity
         if entity is not None:
             return Party(entity.name, entity)
         lowered = token.lower_
         if token.pos_ == "PRON":
-            return self._reporter(token, paragraph, exclude, depth) or (
-                self._person_before(token, paragraph, exclude) if lowered in self.pronouns else None)
+            return self._pronoun(token, paragraph, exclude, depth)
         if token.pos_ not in ("NOUN", "PROPN") or depth > 2:
             return None
         people = lowered in self.people_nouns or token.lemma_.casefold() in self.people_nouns
+        # A name inside the phrase first ("le président polonais Andrzej Duda", even when the
+        # parser calls the name an adjective), then the complement of a people noun or an owner.
+        for child in token.children:
+            named = self.entity_at(child, paragraph) if child.dep_ in _WITHIN | {"amod"} else None
+            if named is not None:
+                return Party(named.name, named)
         for child in token.children:
             if child.dep_ in _WITHIN or (child.dep_ in _OF and (people or _introduced_by(child) & self.owners)):
                 for noun in _nouns_of(child):
@@ -99,6 +108,46 @@ class Parties:
         if people or lowered in self.entity_words.org_heads or _plural(token):
             return self._national_group(token)
         return self._country_of_thing(token)
+
+    def _apposed_person(self, token: Any, paragraph: Paragraph) -> Entity | None:
+        """Return the person named in apposition to a noun ("la diplomatie russe, Sergueï Lavrov")."""
+        for child in token.children:
+            if child.dep_ == "appos":
+                entity = self.entity_at(child, paragraph)
+                if entity is not None and entity.type == "PER":
+                    return entity
+        return None
+
+    def _pronoun(self, token: Any, paragraph: Paragraph, exclude: frozenset[str], depth: int) -> Party | None:
+        """Resolve a pronoun: its speaker, the subject it continues, or the one person named before it."""
+        found = self._reporter(token, paragraph, exclude, depth)
+        if found is None and token.lower_ in self.pronouns:
+            found = self._continued_subject(token, paragraph, exclude) or self._person_before(token, paragraph, exclude)
+        return found
+
+    def _continued_subject(self, token: Any, paragraph: Paragraph, exclude: frozenset[str]) -> Party | None:
+        """Return the person a sentence's subject pronoun continues: the previous sentence's subject.
+
+        "Xi Jinping poursuit sa tournée. Il a rencontré..." News keeps its subject from one
+        sentence to the next; only a main-clause subject pronoun at the start of its sentence
+        counts, and only a person named as the previous sentence's main subject.
+        """
+        if token.dep_ not in SUBJECT_DEPS or token.head.dep_ != "ROOT":
+            return None
+        start, _ = self.parsed.offset(token, paragraph)
+        number = bisect.bisect_right(self.sentence_starts, start) - 1
+        sentences = list(self.parsed.sentences()) if number > 0 else []
+        if not sentences or sentences[number - 1].span is None:
+            return None
+        previous = sentences[number - 1]
+        root = previous.span.root
+        if any(t.pos_ == "VERB" and t is not root and t.dep_ not in ("xcomp", "aux", "aux:tense") for t in previous.span):
+            return None
+        for subject in (c for c in root.children if c.dep_ in SUBJECT_DEPS):
+            found = self._of(subject, previous.paragraph, exclude, depth=2) if subject.pos_ != "PRON" else None
+            if found is not None and found.entity is not None and found.entity.type == "PER":
+                return found
+        return None
 
     def _reporter(self, token: Any, paragraph: Paragraph, exclude: frozenset[str], depth: int) -> Party | None:
         """Return who a pronoun subject is when it reports on itself ("Switzerland said it had expelled")."""

@@ -29,11 +29,14 @@ OBLIQUES = frozenset({"obl", "obl:arg", "obl:mod", "nmod", "prep", "iobj", "advm
 COMPLEMENTS = frozenset({"xcomp", "ccomp", "advcl"})
 RELATIVE_CLAUSES = frozenset({"acl:relcl", "relcl"})
 NOUN_MODIFIERS = frozenset({"acl"})
+PARTICLES = frozenset({"prt", "prep", "advmod"})  # "pull out": the English model also calls "out" a preposition
 PASSIVE_AUXILIARIES = frozenset({"aux:pass", "auxpass"})
 REFLEXIVES = frozenset({"se", "s'", "s’", "me", "m'", "te", "t'", "nous", "vous"})
 # Object clitics before the verb, read by position: the parser often labels them det or nsubj.
 OBJECT_CLITICS = frozenset({"le", "la", "l'", "l’", "les", "lui", "leur"})
 INDIRECT_CLITICS = frozenset({"lui", "leur"})
+# Subject pronouns the French model may label expletive although they name someone ("Il lui a promis").
+PERSONAL_SUBJECTS = frozenset({"il", "elle", "ils", "elles"})
 RELATIVE_PRONOUNS = frozenset({"qui", "who", "which", "that", "lequel", "laquelle", "lesquels"})
 
 
@@ -54,9 +57,9 @@ def matches(verb: Any, trigger: Trigger, dative: frozenset[str] = frozenset()) -
     A marker must be there ("meet with X"), or an indirect object when the marker is one it
     stands for ("lui exprimer son soutien"), so that a less specific trigger gets its turn.
     """
-    if trigger.reflexive and not _reflexive(verb):
+    if trigger.reflexive != _reflexive(verb):  # "se rendre à" is not "rendre", nor "se mobiliser" "mobiliser"
         return None
-    if trigger.particle and not any(c.dep_ == "prt" and c.lower_ == trigger.particle for c in verb.children):
+    if trigger.particle and not any(c.dep_ in PARTICLES and c.lower_ == trigger.particle for c in verb.children):
         return None
     what = verb
     if trigger.objects:
@@ -88,13 +91,15 @@ def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = f
         found.targets.append(_marked(verb, trigger, found.what))
         if trigger.markers & dative:
             found.targets.append(_indirect_objects(verb))
-    elif found.what is None:
-        found.targets.append(_direct_objects(verb, passive))
+    elif found.what is None:  # the object, else the recipient of a thing given ("lui a promis une aide")
+        found.targets += [_direct_objects(verb, passive), _indirect_objects(verb), _governed(verb, dative)]
     else:
         found.targets.append(_indirect_objects(verb))
     if found.what is not None:
         found.targets.append(_affected(found.what))
     found.targets.extend(_complement_targets(verb, recipients))
+    if found.what is not None:  # what was done may itself be the recipient: "a libéré trois otages israéliens"
+        found.targets.append([found.what])
     return found
 
 
@@ -163,6 +168,7 @@ def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
     if passive:
         return [n for c in verb.children if c.dep_ in AGENTS for n in coordinated(_noun_of(c))], None
     own = [n for c in verb.children if c.dep_ in SUBJECTS for n in coordinated(c)]
+    own = own or [c for c in verb.children if c.dep_ == "expl:subj" and c.lower_ in PERSONAL_SUBJECTS]
     if own:
         return [_antecedent_of_relative(token) for token in own], None
     if verb.dep_ in RELATIVE_CLAUSES or (verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN")):

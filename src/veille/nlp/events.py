@@ -101,7 +101,7 @@ class _Context:
         start, _ = self.parsed.offset(verb, sentence.paragraph)
         negated, hypothetical = self._modality(verb)
         negated |= found.what is not None and any(c.lower_ in self.negation for c in found.what.children)
-        place = self._place(verb, found, sentence)
+        place = self._place(verb, sentence, {p.entity.id for p in [*actors, *targets] if p and p.entity})
         date = self._date(verb, sentence)
         reported_by = self._speaker(start)
         evidence = Span(sentence.start, sentence.end, sentence.text)
@@ -150,15 +150,12 @@ class _Context:
             token = token.head
         return negated, hypothetical
 
-    def _place(self, verb: Any, found: Arguments, sentence: Sentence) -> str | None:
+    def _place(self, verb: Any, sentence: Sentence, parties: set[str]) -> str | None:
         """Return the place entity put in the trigger's clause by "à", "en", "in"..., other than a party."""
-        taken = {t.i for tokens in found.targets for t in tokens} | {t.i for t in found.actors}
         for token in _clause(verb):
             noun = _place_noun(token, self.place_markers)
-            if noun is None or noun.i in taken:
-                continue
-            entity = self.parties.entity_at(noun, sentence.paragraph)
-            if entity is not None and entity.type == "LOC":
+            entity = self.parties.entity_at(noun, sentence.paragraph) if noun is not None else None
+            if entity is not None and entity.type == "LOC" and entity.id not in parties:
                 return entity.name
         return None
 
