@@ -91,8 +91,9 @@ def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = f
         found.targets.append(_marked(verb, trigger, found.what))
         if trigger.markers & dative:
             found.targets.append(_indirect_objects(verb))
-    elif found.what is None:  # the object, else the recipient of a thing given ("lui a promis une aide")
-        found.targets += [_direct_objects(verb, passive), _indirect_objects(verb), _governed(verb, dative)]
+    elif found.what is None:  # the object, else the recipient of a thing given ("lui a promis une aide à X")
+        objects = _direct_objects(verb, passive)
+        found.targets += [objects, _indirect_objects(verb), _governed(verb, dative) if objects else []]
     else:
         found.targets.append(_indirect_objects(verb))
     if found.what is not None:
@@ -157,9 +158,15 @@ def _of(token: Any) -> Any | None:
 
 
 def _is_passive(verb: Any) -> bool:
-    """Return True for a verb in the passive, or a past participle modifying a noun."""
-    if any(c.dep_ in PASSIVE_AUXILIARIES or c.dep_ in PASSIVE_SUBJECTS for c in verb.children):
+    """Return True for a verb in the passive, or a past participle modifying a noun.
+
+    A French reflexive verb is not passive although the model may give it a passive subject
+    ("les forces se sont retirées").
+    """
+    if any(c.dep_ in PASSIVE_AUXILIARIES for c in verb.children):
         return True
+    if any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children):
+        return not _reflexive(verb)
     return verb.dep_ in NOUN_MODIFIERS and (verb.tag_ == "VBN" or verb.morph.get("Tense") == ["Past"])
 
 
@@ -167,15 +174,15 @@ def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
     """Return the subject tokens of a verb, or the participle whose subject is the nearest name before."""
     if passive:
         return [n for c in verb.children if c.dep_ in AGENTS for n in coordinated(_noun_of(c))], None
-    own = [n for c in verb.children if c.dep_ in SUBJECTS for n in coordinated(c)]
+    own = [n for c in verb.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS for n in coordinated(c)]
     own = own or [c for c in verb.children if c.dep_ == "expl:subj" and c.lower_ in PERSONAL_SUBJECTS]
     if own:
         return [_antecedent_of_relative(token) for token in own], None
     if verb.dep_ in RELATIVE_CLAUSES or (verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN")):
         return list(coordinated(verb.head)), None
     if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
-        controller = [c for c in verb.head.children if c.dep_ == "dobj"] if verb.dep_ == "xcomp" else []
-        if controller:  # "urged the Community to support": the object does the supporting
+        controller = [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else []
+        if controller:  # "urged the Community to support", "a appelé les parties à respecter": the object acts
             return [n for c in controller for n in coordinated(c)], None
         return _subjects(verb.head, _is_passive(verb.head) and verb.dep_ == "conj")
     return [], verb if _stands_alone(verb) else None
@@ -200,6 +207,9 @@ def _direct_objects(verb: Any, passive: bool) -> list[Any]:
     """Return a verb's direct objects (its subject in the passive), or its object clitics."""
     deps = PASSIVE_SUBJECTS if passive else OBJECTS
     found = [n for c in verb.children if c.dep_ in deps for n in coordinated(c)]
+    if not found and not passive:  # "a reçu lundi Xi Jinping": the model hangs the name on the day
+        found = [a for c in verb.children if c.dep_.startswith("obl") and c.pos_ == "NOUN"
+                 for a in c.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
     if passive and not found and verb.dep_ in NOUN_MODIFIERS:
         found = list(coordinated(verb.head))
     return [_antecedent_of_relative(token) for token in found] or ([] if passive else _clitics(verb, OBJECT_CLITICS))

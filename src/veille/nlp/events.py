@@ -94,8 +94,8 @@ class _Context:
         actors, targets = self._parties(found, sentence)
         if not targets and len(actors) > 1 and trigger.type in RECIPROCAL:
             targets = actors
-        if not targets and trigger.type in TARGET_OPTIONAL:
-            targets = [None]
+        if not targets and trigger.type in TARGET_OPTIONAL and (trigger.objects or not self._has_object(verb, sentence)):
+            targets = [None]  # but a bare verb with an object that is no party is another sense: "pulled one back"
         if not actors or not targets:
             return []
         start, _ = self.parsed.offset(verb, sentence.paragraph)
@@ -171,6 +171,16 @@ class _Context:
             if governor.i == verb.i or (governor.dep_ in ("aux", "aux:tense") and governor.head.i == verb.i):
                 return ref.resolved
         return None
+
+    def _has_object(self, verb: Any, sentence: Sentence) -> bool:
+        """Return True when a verb has a direct object that is no date ("a démissionné dimanche")."""
+        for child in verb.children:
+            if child.dep_ in ("obj", "dobj"):
+                start, _ = self.parsed.offset(child, sentence.paragraph)
+                index = bisect.bisect_right(self.date_starts, start) - 1
+                if index < 0 or self.dates[index].end <= start:
+                    return True
+        return False
 
     def _speaker(self, offset: int) -> str | None:
         """Return who is quoted saying the words at an offset, if they are inside a quote."""
