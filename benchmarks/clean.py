@@ -23,6 +23,8 @@ from veille.clean.encoding import repair_text
 from veille.clean.html import clean_html
 from veille.ingest import DEFAULT_BATCH, ingest
 from veille.language import add_language
+from veille.nlp.annotate import annotate_parsed, parse_articles
+from veille.nlp.events import find_events
 from veille.pipeline import page_text, process_page
 from veille.records import Article, Page
 from veille.sources import read_pages
@@ -81,8 +83,31 @@ def build_stages(inputs: Inputs, workdir: Path) -> list[Stage]:
               Stage("language (articles)", len(articles), lambda _: [add_language(a) for a in articles]),
               Stage("process_page (html)", len(html_pages), lambda _: [process_page(p) for p in html_pages]),
               Stage("process_page (dumps)", len(dump_pages), lambda _: [process_page(p) for p in dump_pages])]
+    stages += _annotate_stages(articles)
     stages += _store_stages(inputs, results, workdir)
     return [stage for stage in stages if stage.pages]
+
+
+def _annotate_stages(articles: list[Article]) -> list[Stage]:
+    """Return the annotate stage's parts on the articles found: the parse, the rules, the events alone."""
+    parses = parse_articles(articles)
+    for article, parsed in zip(articles, parses):
+        annotate_parsed(article, parsed)
+
+    def rules() -> None:
+        """Run every rule of the annotate stage (events included) on the parsed articles."""
+        for article, parsed in zip(articles, parses):
+            annotate_parsed(article, parsed)
+
+    def events() -> None:
+        """Find the events of the parsed articles, from their entities, quotes and dates."""
+        for article, parsed in zip(articles, parses):
+            find_events(parsed, article.entities, article.quotes, article.dates)
+
+    n = len(articles)
+    return [Stage("annotate: parse (one pipe per language)", n, lambda _: parse_articles(articles)),
+            Stage("annotate: rules (parsed articles)", n, lambda _: rules()),
+            Stage("annotate: events alone (parsed articles)", n, lambda _: events())]
 
 
 def _extract(html: str) -> str | None:

@@ -23,8 +23,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.clean import find_inputs
+from benchmarks.clean import find_inputs, read_all
 from benchmarks.common import machine, write_json
+from veille.pipeline import page_text
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SAMPLE_SECONDS = 0.2
@@ -139,12 +140,40 @@ def print_figures(console: Console, figures: list[dict]) -> None:
         table.add_row(*(str(f[key]) for key in ("pages", "feed_mb", "seconds", "main_peak_mb", "worker_peak_mb",
                                                 "total_peak_mb", "store_mb")))
     console.print(table)
+    for f in figures:
+        if "over_limit" in f:
+            console.print(f"{f['pages']} pages: {f['per_core']} pages/s per core, {f['over_limit']}× the limit, "
+                          f"{f['over_plain']}× the plain script (each timed once on the distinct pages)")
+
+
+def baselines(html_files: list[str]) -> dict:
+    """Time the limit and the plain script once over the distinct pages the feed repeats (models on)."""
+    from benchmarks.pipeline import clean_articles, plain_script, spacy_alone
+
+    pages = read_all(html_files)
+    articles = clean_articles(pages)
+    spacy_alone(articles[:2])  # load the models outside the timing
+    started = time.perf_counter()
+    spacy_alone(articles)
+    limit = len(articles) / (time.perf_counter() - started)
+    htmls = [page_text(page) for page in pages]
+    started = time.perf_counter()
+    plain_script(htmls)
+    return {"limit_per_s": round(limit, 3), "plain_per_s": round(len(htmls) / (time.perf_counter() - started), 3)}
+
+
+def with_ratios(figure: dict, workers: int, base: dict) -> dict:
+    """Add the ingest's pages/s per core, over the limit's and the plain script's (one core each)."""
+    per_core = figure["pages"] / figure["seconds"] / workers
+    return {**figure, "per_core": round(per_core, 3), "over_limit": round(per_core / base["limit_per_s"], 3),
+            "over_plain": round(per_core / base["plain_per_s"], 3)}
 
 
 def run(shared: Path, sizes: list[int], workers: int, console: Console, *, models: bool = True,
         out: Path | None = RESULTS) -> list[dict]:
     """Measure an ingest of each size, print the table and write the JSON figures."""
     inputs = find_inputs(shared)
+    base = baselines(inputs.html) if models else None
     env = dict(os.environ)
     if not models:  # cleaning, language and the store alone: the spaCy models are set to none
         env.update(VEILLE_MODEL_FR="none", VEILLE_MODEL_EN="none")
@@ -153,13 +182,15 @@ def run(shared: Path, sizes: list[int], workers: int, console: Console, *, model
         for size in sizes:
             feed = Path(folder) / "feed.jsonl"
             write_feed(feed, inputs.html, size)
-            figures.append(run_size(feed, Path(folder), size, workers, env))
+            figure = run_size(feed, Path(folder), size, workers, env)
+            figures.append(with_ratios(figure, workers, base) if base else figure)
             print_figures(console, figures[-1:])
             for stale in Path(folder).glob("bench-*"):
                 stale.unlink()
     if out is not None:
         report = {"benchmark": "memory", "date": date.today().isoformat(), "machine": machine(),
-                  "inputs": inputs.label, "workers": workers, "models": models, "figures": figures}
+                  "inputs": inputs.label, "workers": workers, "models": models, "baselines": base,
+                  "figures": figures}
         path = write_json(out / f"memory-{report['date']}.json", report)
         console.print(f"figures written to {path}")
     return figures

@@ -24,7 +24,9 @@ HTML = ("<html><head><title>{title}</title></head><body><nav><a href='/'>Accueil
         + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article><footer>Contact</footer></body></html>")
 DUMP = "Accueil\nRechercher\n{title}\n" + "\n".join(PARAGRAPHS) + "\nPartager sur Facebook\n"
 STAGES = {"read (sources)", "clean_dump (dumps)", "clean_html (html)", BASELINE, "language (articles)",
-          "process_page (html)", "process_page (dumps)", "store writes", "ingest, 1 worker", "ingest, 2 workers"}
+          "process_page (html)", "process_page (dumps)", "annotate: parse (one pipe per language)",
+          "annotate: rules (parsed articles)", "annotate: events alone (parsed articles)", "store writes",
+          "ingest, 1 worker", "ingest, 2 workers"}
 
 
 def write_pages(folder: Path) -> tuple[Path, Path]:
