@@ -163,10 +163,20 @@ class Parties:
                 return found
         return None
 
+    def _nationality(self, token: Any, text: str | None = None) -> str | None:
+        """Return the country of a nationality word, unless it is only a leaning ("pro-Iranian", "anti-américain")."""
+        doc = token.doc
+        if token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in ("pro", "anti"):
+            return None
+        word = text or token.text
+        if word.casefold().startswith(("pro-", "anti-", "pro", "anti")) and not self.entity_words.country_of(word):
+            return None
+        return self.entity_words.country_of(word)
+
     def _country_of_thing(self, token: Any) -> Party | None:
         """Return the country a nationality gives a thing ("an Indian proposal": India's), as events data codes it."""
         for child in token.children:
-            country = self.entity_words.country_of(child.text) if child.dep_ == "amod" else None
+            country = self._nationality(child) if child.dep_ == "amod" else None
             if country:
                 return Party(country)
         return None
@@ -201,9 +211,9 @@ class Parties:
 
     def _national_group(self, token: Any) -> Party | None:
         """Return a noun qualified by a nationality as a party ("Israeli police", "les diplomates russes")."""
-        if self.entity_words.country_of(token.text) or self.entity_words.country_of(singular(token.text)):
+        if self._nationality(token) or self._nationality(token, singular(token.text)):
             return Party(token.text)  # "les Russes", "168 Liberians"
-        adjectives = [c for c in token.children if c.dep_ == "amod" and self.entity_words.country_of(c.text)]
+        adjectives = [c for c in token.children if c.dep_ == "amod" and self._nationality(c)]
         if not adjectives:
             return None
         words = sorted([token, *adjectives], key=lambda t: t.i)

@@ -178,14 +178,24 @@ def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
     own = own or [c for c in verb.children if c.dep_ == "expl:subj" and c.lower_ in PERSONAL_SUBJECTS]
     if own:
         return [_antecedent_of_relative(token) for token in own], None
-    if verb.dep_ in RELATIVE_CLAUSES or (verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN")):
+    if verb.dep_ in RELATIVE_CLAUSES or (verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN")
+                                         and not _infinitive(verb)):  # "an appeal to lay down arms": not the appeal
         return list(coordinated(verb.head)), None
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):  # "was indicted ... and will resign"
+        shared = [n for c in verb.head.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS for n in coordinated(c)]
+        if shared:
+            return [_antecedent_of_relative(token) for token in shared], None
     if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
         controller = [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else []
         if controller:  # "urged the Community to support", "a appelé les parties à respecter": the object acts
             return [n for c in controller for n in coordinated(c)], None
         return _subjects(verb.head, _is_passive(verb.head) and verb.dep_ == "conj")
     return [], verb if _stands_alone(verb) else None
+
+
+def _infinitive(verb: Any) -> bool:
+    """Return True for an infinitive ("to lay", "à respecter")."""
+    return verb.morph.get("VerbForm") == ["Inf"] or verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children)
 
 
 def _stands_alone(verb: Any) -> bool:
