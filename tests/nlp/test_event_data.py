@@ -126,8 +126,8 @@ def test_both_languages_cover_the_twenty_types(lexicon):
     language, data = lexicon
     assert set(data) == TYPES, language
     for kind, table in data.items():
-        # 15 to 40 per type: the aim set for the first lexicons.
-        assert 15 <= len(table["triggers"]) <= 40, (language, kind, len(table["triggers"]))
+        # At least 15 per type: fewer would leave a type to chance.
+        assert len(table["triggers"]) >= 15, (language, kind, len(table["triggers"]))
 
 
 def test_every_trigger_follows_the_grammar(lexicon):
