@@ -18,11 +18,13 @@ from typing import Any
 
 from veille.nlp.coref import singular
 from veille.nlp.entities import Words
+from veille.nlp.event_args import is_agent
 from veille.nlp.event_lexicon import event_words
 from veille.nlp.parse import Paragraph, Parsed
 from veille.records import Entity
 
 ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
+NOMINAL_DEPS = frozenset({"nsubj", "nsubj:pass", "nsubjpass", "obj", "dobj", "obl:agent", "pobj", "appos"})
 # A personal pronoun the French model labels expletive ("Il lui a promis") is a subject here.
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "expl:subj"})
 PRONOUN_LOOKBACK = 3  # sentences: a pronoun whose person is named further back is left alone
@@ -88,7 +90,7 @@ class Parties:
         lowered = token.lower_
         if token.pos_ == "PRON":
             return self._pronoun(token, paragraph, exclude, depth)
-        if token.pos_ not in ("NOUN", "PROPN") or depth > 2:
+        if not _nominal(token) or depth > 2:
             return None
         people = lowered in self.people_nouns or token.lemma_.casefold() in self.people_nouns
         # A name inside the phrase first ("le président polonais Andrzej Duda", even when the
@@ -100,6 +102,12 @@ class Parties:
         for child in token.children:
             if child.dep_ in _WITHIN or (child.dep_ in _OF and (people or _introduced_by(child) & self.owners)):
                 for noun in _nouns_of(child):
+                    found = self._of(noun, paragraph, exclude, depth + 1)
+                    if found is not None:
+                        return found
+        for child in token.children:  # "le plan de paix présenté par la Chine": its author owns it
+            if child.dep_ in ("acl", "acl:relcl"):
+                for noun in (n for a in child.children if is_agent(a) for n in _nouns_of(a)):
                     found = self._of(noun, paragraph, exclude, depth + 1)
                     if found is not None:
                         return found
@@ -223,7 +231,7 @@ class Parties:
 
 def _nouns_of(token: Any) -> list[Any]:
     """Return the noun a dependent stands for: an English preposition's object, else the dependent."""
-    if token.dep_ == "prep":
+    if token.dep_ in ("prep", "agent"):
         return [c for c in token.children if c.dep_ == "pobj"]
     return [token]
 
@@ -238,3 +246,8 @@ def _introduced_by(token: Any) -> set[str]:
     if token.dep_ == "prep":
         return {token.lower_}
     return {c.lower_ for c in token.children if c.dep_ == "case"}
+
+
+def _nominal(token: Any) -> bool:
+    """Return True for a noun, or a word the model tags otherwise in a noun's place ("L'opposant" as a verb)."""
+    return token.pos_ in ("NOUN", "PROPN") or (token.pos_ in ("VERB", "ADJ") and token.dep_ in NOMINAL_DEPS)

@@ -142,12 +142,17 @@ def _reflexive(verb: Any) -> bool:
 
 def _object_nouns(verb: Any) -> list[Any]:
     """Return the nouns a verb acts on: its objects, its passive subject, the noun its participle modifies."""
-    nouns = [c for c in verb.children if c.dep_ in OBJECTS | PASSIVE_SUBJECTS]
+    nouns = [c for c in verb.children if c.dep_ in OBJECTS | PASSIVE_SUBJECTS or _partitive(c)]
     if verb.dep_ in NOUN_MODIFIERS and verb.head.pos_ in ("NOUN", "PROPN"):
         nouns.append(verb.head)
     nouns = [n for noun in nouns for n in coordinated(noun)]
     # What a measure holds counts too: "200 tonnes d'aide", "a shipment of arms".
     return nouns + [_of(c) for noun in nouns for c in noun.children if c.dep_ in ("nmod", "prep") and _of(c)]
+
+
+def _partitive(token: Any) -> bool:
+    """Return True for an object written with "de" after a negation ("n'a pas imposé de sanctions")."""
+    return token.dep_ == "obl:arg" and [c.lower_ for c in token.children if c.dep_ == "case"] in (["de"], ["d'"], ["d’"])
 
 
 def _of(token: Any) -> Any | None:
@@ -173,7 +178,7 @@ def _is_passive(verb: Any) -> bool:
 def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
     """Return the subject tokens of a verb, or the participle whose subject is the nearest name before."""
     if passive:
-        return [n for c in verb.children if c.dep_ in AGENTS for n in coordinated(_noun_of(c))], None
+        return [n for c in verb.children if is_agent(c) for n in coordinated(_noun_of(c))], None
     own = [n for c in verb.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS for n in coordinated(c)]
     own = own or [c for c in verb.children if c.dep_ == "expl:subj" and c.lower_ in PERSONAL_SUBJECTS]
     if own:
@@ -191,6 +196,12 @@ def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
             return [n for c in controller for n in coordinated(c)], None
         return _subjects(verb.head, _is_passive(verb.head) and verb.dep_ == "conj")
     return [], verb if _stands_alone(verb) else None
+
+
+def is_agent(token: Any) -> bool:
+    """Return True for the agent of a passive ("par Israël", "by the police"), however the model labels it."""
+    return token.dep_ in AGENTS or (token.dep_.startswith("obl") and any(
+        c.dep_ == "case" and c.lower_ == "par" for c in token.children))
 
 
 def _infinitive(verb: Any) -> bool:

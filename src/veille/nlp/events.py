@@ -28,7 +28,7 @@ VERBS = frozenset({"VERB", "AUX"})
 PARTICIPLE_ACTORS = frozenset({"PER", "ORG"})
 # Types whose joined actors act on each other when no target is named ("X and Y agreed",
 # "X et Y se sont entretenus"): PLOVER codes them both ways.
-RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT"})
+RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT", "SUPPORT"})
 # Types whose PLOVER definition needs no recipient ("les forces russes se sont retirées",
 # "des milliers d'agriculteurs ont manifesté"): an identified actor is enough, and the
 # target is left empty rather than guessed.
