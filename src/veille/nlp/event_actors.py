@@ -149,7 +149,7 @@ class Parties:
             return None
         previous = sentences[number - 1]
         root = previous.span.root
-        if any(t.pos_ == "VERB" and t is not root and t.dep_ not in ("xcomp", "aux", "aux:tense") for t in previous.span):
+        if any(t.pos_ == "VERB" and t.i != root.i and t.dep_ not in ("xcomp", "aux", "aux:tense") for t in previous.span):
             return None
         for subject in (c for c in root.children if c.dep_ in SUBJECT_DEPS):
             found = self._of(subject, previous.paragraph, exclude, depth=2) if subject.pos_ != "PRON" else None

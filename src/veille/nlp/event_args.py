@@ -67,7 +67,7 @@ def matches(verb: Any, trigger: Trigger, dative: frozenset[str] = frozenset()) -
                      or noun.lower_ in trigger.objects), None)
         if what is None:
             return None
-    if trigger.markers and not _marked(verb, trigger, what if what is not verb else None):
+    if trigger.markers and not _marked(verb, trigger, what if what.i != verb.i else None):
         if not (trigger.markers & dative and _indirect_objects(verb)):
             return None
     return what
@@ -80,7 +80,7 @@ def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = f
     dative: the markers an indirect object stands for; recipients: the prepositions that
     introduce whom an infinitive complement acts on ("threatened to break off relations with X").
     """
-    found = Arguments(what=what if what is not verb else None)
+    found = Arguments(what=what if what.i != verb.i else None)
     passive = _is_passive(verb)
     subjects, found.alone = _subjects(verb, passive)
     if trigger.reversed:
@@ -127,7 +127,7 @@ def coordinated(token: Any) -> Iterator[Any]:
 def clause_verb(token: Any) -> Any:
     """Return the verb whose clause a token belongs to (itself for a verb)."""
     seen = 0
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 40:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and seen < 40:
         token, seen = token.head, seen + 1
     return token
 
@@ -190,7 +190,7 @@ def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
         shared = [n for c in verb.head.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS for n in coordinated(c)]
         if shared:
             return [_antecedent_of_relative(token) for token in shared], None
-    if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
         controller = [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else []
         if controller:  # "urged the Community to support", "a appelé les parties à respecter": the object acts
             return [n for c in controller for n in coordinated(c)], None

@@ -145,7 +145,7 @@ class _Context:
             negated |= level > 0 and _lemma(token) in self.negating_verbs
             hypothetical |= any(_is_modal_aux(c, self.modal_verbs) or c.lower_ in self.conditions for c in children)
             hypothetical |= _conditional_or_future(token) or (level > 0 and _lemma(token) in self.modal_verbs)
-            if token.dep_ not in ("xcomp", "ccomp") or token.head is token or token.head.pos_ not in VERBS:
+            if token.dep_ not in ("xcomp", "ccomp") or token.head.i == token.i or token.head.pos_ not in VERBS:
                 break
             token = token.head
         return negated, hypothetical
