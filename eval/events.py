@@ -29,6 +29,12 @@ its ``events`` are compared with the gold ones.
   ``covers`` tag: type and exact recall over the tag's gold events, and for ``no_event``
   the texts where nothing was found.
 
+Measured 2026-11-30 at commit e37564b: English type micro P 0.776 R 0.366 F1 0.498,
+macro-F1 0.498, first event 57/161, triples P 0.573 R 0.292 F1 0.387; French type P 1.000
+R 0.532 F1 0.695, exact P 0.924 R 0.492 F1 0.642, all 27 texts without an event left
+without one. The event rules were written with the French set in the repository, so its
+figures are optimistic.
+
 Reference figures printed beside them: POLECAT's published event classifiers reach
 macro-F1 0.52 over the event types and attribute extraction F1 0.70 (Halterman, Schrodt,
 Beger, Bagozzi, Scarborough 2023, "PLOVER and POLECAT"). Not the same sentences, so a
@@ -56,6 +62,10 @@ POLECAT_TYPE_MACRO_F1 = 0.52  # Halterman et al. 2023, event-type classifiers
 POLECAT_ATTRIBUTE_F1 = 0.70  # Halterman et al. 2023, attribute (actor, recipient...) extraction
 FUTURE_AS_AGREE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})  # PLOVER codebook, AGREE
 GSR_TYPES = {"ACCUSE": "DISAPPROVE", "REQUEST": "DEMAND"}  # PLOVER 0.5b1 names of veille's types
+# Floors of the French set (tests/nlp/test_events_gold_fr.py): the figures measured at e37564b
+# minus 0.05, room for a right rule that costs two or three of the 124 events.
+TYPE_PRECISION_FLOOR = 0.95  # measured 1.000
+EXACT_F1_FLOOR = 0.59  # measured 0.642
 ATTRIBUTES = ("place", "date", "negated", "hypothetical", "reported_by")
 _WORD = re.compile(r"\w+")
 # Words that make no actor alike: determiners, prepositions, conjunctions of both languages.
@@ -368,6 +378,8 @@ def run_french(path: Path, console: Console, failures: int) -> None:
         table.add_column(column, justify="left" if column == "figure" else "right")
     table.add_row("type", *scores["types"].cells())
     table.add_row("(type, actor, target)", *scores["exact"].cells())
+    if scores["types"].precision < TYPE_PRECISION_FLOOR or scores["exact"].f1 < EXACT_F1_FLOOR:
+        table.title += f" [red]below the floors (type P {TYPE_PRECISION_FLOOR}, exact F1 {EXACT_F1_FLOOR})[/red]"
     console.print(table)
     pairs = scores["pairs"]
     console.print("attributes over the " + str(pairs) + " exact pairs: " + ", ".join(
