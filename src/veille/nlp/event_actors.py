@@ -18,7 +18,7 @@ from typing import Any
 
 from veille.nlp.coref import singular
 from veille.nlp.entities import Words
-from veille.nlp.event_args import is_agent
+from veille.nlp.event_args import clause_verb, is_agent
 from veille.nlp.event_lexicon import event_words
 from veille.nlp.parse import Paragraph, Parsed
 from veille.records import Entity
@@ -58,6 +58,7 @@ class Parties:
         self.people_nouns = frozenset(self.words.get("people_nouns", [])) | self.entity_words.role_nouns
         self.pronouns = frozenset(self.words.get("person_pronouns", []))
         self.possessives = frozenset(self.words.get("possessives", []))
+        self.plural_possessives = frozenset(self.words.get("plural_possessives", []))
         self.owners = frozenset(self.words.get("owner_markers", []))
         self.said_pronouns = {word: frozenset(kinds) for word, kinds in self.words.get("said_pronouns", {}).items()}
         self.mentions = sorted(((m.start, m.end, e) for e in entities if e.type in ACTOR_TYPES
@@ -111,11 +112,28 @@ class Parties:
                     found = self._of(noun, paragraph, exclude, depth + 1)
                     if found is not None:
                         return found
-        if people and any(c.lower_ in self.possessives for c in token.children):
-            return self._person_before(token, paragraph, exclude)
+        possessive = next((c for c in token.children if c.lower_ in self.possessives), None)
+        if people and possessive is not None:
+            return self._possessor(token, possessive, paragraph, exclude)
         if people or lowered in self.entity_words.org_heads or _plural(token):
             return self._national_group(token)
         return self._country_of_thing(token)
+
+    def _possessor(self, token: Any, possessive: Any, paragraph: Paragraph, exclude: frozenset[str]) -> Party | None:
+        """Return whose people a possessive names ("son ambassadeur", "ses hommes").
+
+        The subject of the clause when it agrees in number with the possessive ("Bamako a
+        rappelé son ambassadeur"), else, for a singular possessive, the one person named
+        just before ("des membres des forces spéciales coopèrent avec ses hommes").
+        """
+        plural = possessive.lower_ in self.plural_possessives
+        verb = clause_verb(token)
+        for subject in (c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != token.i):
+            if _plural(subject) == plural:
+                found = self._of(subject, paragraph, exclude, depth=1)
+                if found is not None:
+                    return found
+        return None if plural else self._person_before(token, paragraph, exclude)
 
     def _apposed_person(self, token: Any, paragraph: Paragraph) -> Entity | None:
         """Return the person named in apposition to a noun ("la diplomatie russe, Sergueï Lavrov")."""

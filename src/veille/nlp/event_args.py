@@ -74,7 +74,7 @@ def matches(verb: Any, trigger: Trigger, dative: frozenset[str] = frozenset()) -
 
 
 def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = frozenset(),
-              recipients: frozenset[str] = frozenset()) -> Arguments:
+              recipients: frozenset[str] = frozenset(), control_verbs: frozenset[str] = frozenset()) -> Arguments:
     """Return the actor and target tokens of a matched trigger.
 
     dative: the markers an indirect object stands for; recipients: the prepositions that
@@ -82,7 +82,7 @@ def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = f
     """
     found = Arguments(what=what if what.i != verb.i else None)
     passive = _is_passive(verb)
-    subjects, found.alone = _subjects(verb, passive)
+    subjects, found.alone = _subjects(verb, passive, control_verbs)
     if trigger.reversed:
         found.actors, found.targets, found.alone_is_actor = _marked(verb, trigger, found.what), [subjects], False
         return found
@@ -175,8 +175,11 @@ def _is_passive(verb: Any) -> bool:
     return verb.dep_ in NOUN_MODIFIERS and (verb.tag_ == "VBN" or verb.morph.get("Tense") == ["Past"])
 
 
-def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
-    """Return the subject tokens of a verb, or the participle whose subject is the nearest name before."""
+def _subjects(verb: Any, passive: bool, control_verbs: frozenset[str] = frozenset()) -> tuple[list[Any], Any | None]:
+    """Return the subject tokens of a verb, or the participle whose subject is the nearest name before.
+
+    control_verbs: the verbs whose object does what their complement says ("urge X to").
+    """
     if passive:
         return [n for c in verb.children if is_agent(c) for n in coordinated(_noun_of(c))], None
     own = [n for c in verb.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS for n in coordinated(c)]
@@ -191,10 +194,11 @@ def _subjects(verb: Any, passive: bool) -> tuple[list[Any], Any | None]:
         if shared:
             return [_antecedent_of_relative(token) for token in shared], None
     if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
-        controller = [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else []
+        controller = [c for c in verb.head.children if c.dep_ in OBJECTS] \
+            if verb.dep_ == "xcomp" and verb.head.lemma_.casefold() in control_verbs else []
         if controller:  # "urged the Community to support", "a appelé les parties à respecter": the object acts
             return [n for c in controller for n in coordinated(c)], None
-        return _subjects(verb.head, _is_passive(verb.head) and verb.dep_ == "conj")
+        return _subjects(verb.head, _is_passive(verb.head) and verb.dep_ == "conj", control_verbs)
     return [], verb if _stands_alone(verb) else None
 
 

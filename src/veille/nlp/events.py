@@ -87,10 +87,11 @@ class _Context:
         self.place_markers = frozenset(words.get("place_markers", []))
         self.dative = frozenset(words.get("dative_markers", []))
         self.recipients = frozenset(words.get("recipient_markers", []))
+        self.control_verbs = frozenset(words.get("control_verbs", []))
 
     def events(self, sentence: Sentence, verb: Any, trigger: Trigger, what: Any) -> list[Event]:
         """Return the events of one matched trigger: one per actor and target pair."""
-        found = arguments(verb, trigger, what, self.dative, self.recipients)
+        found = arguments(verb, trigger, what, self.dative, self.recipients, self.control_verbs)
         actors, targets = self._parties(found, sentence)
         if not targets and len(actors) > 1 and trigger.type in RECIPROCAL:
             targets = actors
