@@ -24,6 +24,8 @@ from veille.nlp.parse import Paragraph, Parsed
 from veille.records import Entity
 
 ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
+# Where a nationality qualifies a noun: an adjective, or what the model takes for a name ("la junte birmane").
+QUALIFIERS = frozenset({"amod", "nmod", "compound"})
 NOMINAL_DEPS = frozenset({"nsubj", "nsubj:pass", "nsubjpass", "obj", "dobj", "obl:agent", "pobj", "appos"})
 # A personal pronoun the French model labels expletive ("Il lui a promis") is a subject here.
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "expl:subj"})
@@ -202,7 +204,7 @@ class Parties:
     def _country_of_thing(self, token: Any) -> Party | None:
         """Return the country a nationality gives a thing ("an Indian proposal": India's), as events data codes it."""
         for child in token.children:
-            country = self._nationality(child) if child.dep_ == "amod" else None
+            country = self._nationality(child) if child.dep_ in QUALIFIERS else None
             if country:
                 return Party(country)
         return None
@@ -239,7 +241,7 @@ class Parties:
         """Return a noun qualified by a nationality as a party ("Israeli police", "les diplomates russes")."""
         if self._nationality(token) or self._nationality(token, singular(token.text)):
             return Party(token.text)  # "les Russes", "168 Liberians"
-        adjectives = [c for c in token.children if c.dep_ == "amod" and self._nationality(c)]
+        adjectives = [c for c in token.children if c.dep_ in QUALIFIERS and self._nationality(c)]
         if not adjectives:
             return None
         words = sorted([token, *adjectives], key=lambda t: t.i)
