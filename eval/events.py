@@ -13,7 +13,9 @@ its ``events`` are compared with the gold ones.
   DISAPPROVE holds accusations and its DEMAND the calls and pressure, so a found ACCUSE
   counts as DISAPPROVE and a found REQUEST as DEMAND here; and the codebook codes a planned
   or promised CONSULT, SUPPORT, COOPERATE or AID as AGREE, where veille keeps the type with
-  ``hypothetical`` set, so such a found event counts as AGREE (``plover_type``).
+  ``hypothetical`` set, so such a found event counts as AGREE, and likewise a planned or
+  conditional coercive act (ASSAULT, FIGHT, COERCE, SANCTION) counts as THREATEN, the
+  codebook's type for threats of coercion (``plover_type``).
   *Triple*: a found event matches the gold event when its type is the gold type, its actor
   shares a content word (case and accents folded, ``_STOP`` words left out) with a gold
   source actorText and its target shares one with a gold target actorText; the found side's
@@ -61,6 +63,7 @@ FRENCH = Path(__file__).resolve().parent.parent / "tests" / "data" / "events" / 
 POLECAT_TYPE_MACRO_F1 = 0.52  # Halterman et al. 2023, event-type classifiers
 POLECAT_ATTRIBUTE_F1 = 0.70  # Halterman et al. 2023, attribute (actor, recipient...) extraction
 FUTURE_AS_AGREE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})  # PLOVER codebook, AGREE
+FUTURE_AS_THREATEN = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION"})  # PLOVER codebook, THREATEN
 GSR_TYPES = {"ACCUSE": "DISAPPROVE", "REQUEST": "DEMAND"}  # PLOVER 0.5b1 names of veille's types
 # Floors of the French set (tests/nlp/test_events_gold_fr.py): the figures measured at e37564b
 # minus 0.05, room for a right rule that costs two or three of the 124 events.
@@ -167,9 +170,11 @@ def gsr_result(row: dict[str, Any]) -> GsrResult:
 
 
 def plover_type(event: Event) -> str:
-    """Return an event's type as the PLOVER 0.5b1 records read it: planned cooperation is AGREE."""
+    """Return an event's type as the PLOVER 0.5b1 records read it: planned cooperation is AGREE, planned coercion THREATEN."""
     if event.hypothetical and event.type in FUTURE_AS_AGREE:
         return "AGREE"
+    if event.hypothetical and event.type in FUTURE_AS_THREATEN:
+        return "THREATEN"
     return GSR_TYPES.get(event.type, event.type)
 
 

@@ -113,4 +113,5 @@ def test_english_records_read_veille_types_in_plover_0_5_terms():
     assert plover_type(event("AID", "Finland", "Tanzania")) == "AID"
     assert plover_type(event("ACCUSE", "Sudan", "rebels")) == "DISAPPROVE"
     assert plover_type(event("REQUEST", "Serbia", "UN")) == "DEMAND"
-    assert plover_type(event("SANCTION", "UN", "Iraq", hypothetical=True)) == "SANCTION"
+    assert plover_type(event("SANCTION", "UN", "Iraq", hypothetical=True)) == "THREATEN"
+    assert plover_type(event("SANCTION", "UN", "Iraq")) == "SANCTION"
