@@ -35,6 +35,7 @@ PRONOUN_LOOKBACK = 3  # sentences: a pronoun whose person is named further back 
 # ("des membres des forces spéciales", "the president of Armenia", "forces in Guinea").
 _WITHIN = frozenset({"appos", "flat:name", "compound", "nmod:poss", "poss"})
 _OF = frozenset({"nmod", "prep"})
+_NAMES = frozenset({"appos", "flat:name"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +69,14 @@ class Parties:
         self.starts = [start for start, _, _ in self.mentions]
         self.sentence_starts = [sentence.start for sentence in parsed.sentences()]
 
-    def of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str] = frozenset()) -> Party | None:
-        """Return the party a token stands for, or None when it cannot be identified."""
-        return self._of(token, paragraph, exclude, depth=0)
+    def of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str] = frozenset(),
+           owners: bool = True) -> Party | None:
+        """Return the party a token stands for, or None when it cannot be identified.
+
+        owners: whether a thing may stand for whoever owns it ("rejected an Indian proposal":
+        India); a meeting is with a party, not with a thing's owner ("visited the U.S. border").
+        """
+        return self._of(token, paragraph, exclude, depth=0, owners=owners)
 
     def nearest_before(self, token: Any, paragraph: Paragraph, types: frozenset[str]) -> Party | None:
         """Return the entity named last before a token in its sentence ("X, venu solliciter")."""
@@ -83,7 +89,8 @@ class Parties:
                 return Party(entity.name, entity)
         return None
 
-    def _of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str], depth: int) -> Party | None:
+    def _of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str], depth: int,
+            owners: bool = True) -> Party | None:
         """Resolve one token, descending into its phrase at most a few levels."""
         entity = self.entity_at(token, paragraph)
         if entity is not None and entity.type != "PER":  # "le chef de la diplomatie russe Sergueï Lavrov"
@@ -98,20 +105,23 @@ class Parties:
         people = lowered in self.people_nouns or token.lemma_.casefold() in self.people_nouns
         # A name inside the phrase first ("le président polonais Andrzej Duda", even when the
         # parser calls the name an adjective), then the complement of a people noun or an owner.
+        inside = _WITHIN | {"amod"} if people or owners else _NAMES  # "the U.S. border" is no party of a meeting
         for child in token.children:
-            named = self.entity_at(child, paragraph) if child.dep_ in _WITHIN | {"amod"} else None
+            named = self.entity_at(child, paragraph) if child.dep_ in inside else None
             if named is not None:
                 return Party(named.name, named)
+        if not (people or owners):
+            return None
         for child in token.children:
             if child.dep_ in _WITHIN or (child.dep_ in _OF and (people or _introduced_by(child) & self.owners)):
                 for noun in _nouns_of(child):
-                    found = self._of(noun, paragraph, exclude, depth + 1)
+                    found = self._of(noun, paragraph, exclude, depth + 1, owners)
                     if found is not None:
                         return found
         for child in token.children:  # "le plan de paix présenté par la Chine": its author owns it
             if child.dep_ in ("acl", "acl:relcl"):
                 for noun in (n for a in child.children if is_agent(a) for n in _nouns_of(a)):
-                    found = self._of(noun, paragraph, exclude, depth + 1)
+                    found = self._of(noun, paragraph, exclude, depth + 1, owners)
                     if found is not None:
                         return found
         possessive = next((c for c in token.children if c.lower_ in self.possessives), None)
@@ -269,5 +279,6 @@ def _introduced_by(token: Any) -> set[str]:
 
 
 def _nominal(token: Any) -> bool:
-    """Return True for a noun, or a word the model tags otherwise in a noun's place ("L'opposant" as a verb)."""
-    return token.pos_ in ("NOUN", "PROPN") or (token.pos_ in ("VERB", "ADJ") and token.dep_ in NOMINAL_DEPS)
+    """Return True for a noun, or a word with a determiner the model tags otherwise ("L'opposant" as a verb)."""
+    return token.pos_ in ("NOUN", "PROPN") or (token.pos_ in ("VERB", "ADJ") and token.dep_ in NOMINAL_DEPS
+                                                and any(c.dep_ == "det" for c in token.children))

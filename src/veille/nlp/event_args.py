@@ -98,7 +98,8 @@ def arguments(verb: Any, trigger: Trigger, what: Any, dative: frozenset[str] = f
         found.targets.append(_indirect_objects(verb))
     if found.what is not None:
         found.targets.append(_affected(found.what))
-    found.targets.extend(_complement_targets(verb, recipients))
+    if not any(c.dep_ in OBJECTS for c in verb.children):  # "begged lawmakers to ...": the lawmakers, or no one
+        found.targets.extend(_complement_targets(verb, recipients))
     if found.what is not None:  # what was done may itself be the recipient: "a libéré trois otages israéliens"
         found.targets.append([found.what])
     return found
@@ -182,7 +183,9 @@ def _subjects(verb: Any, passive: bool, control_verbs: frozenset[str] = frozense
     """
     if passive:
         return [n for c in verb.children if is_agent(c) for n in coordinated(_noun_of(c))], None
-    own = [n for c in verb.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS for n in coordinated(c)]
+    # One subject, the nearest: a misparse may hang two on one verb ("company ... after Neumann stepped down").
+    heads = sorted((c for c in verb.children if c.dep_ in SUBJECTS | PASSIVE_SUBJECTS), key=lambda c: abs(verb.i - c.i))
+    own = list(coordinated(heads[0])) if heads else []
     own = own or [c for c in verb.children if c.dep_ == "expl:subj" and c.lower_ in PERSONAL_SUBJECTS]
     if own:
         return [_antecedent_of_relative(token) for token in own], None

@@ -32,7 +32,10 @@ RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT", "SUPPORT"})
 # Types whose PLOVER definition needs no recipient ("les forces russes se sont retirées",
 # "des milliers d'agriculteurs ont manifesté"): an identified actor is enough, and the
 # target is left empty rather than guessed.
-TARGET_OPTIONAL = frozenset({"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"})  # who "X, venu solliciter" may be about
+TARGET_OPTIONAL = frozenset({"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"})
+# Types whose target must be a party itself, never a thing standing for its owner: a meeting
+# or a visit is with someone ("visited the U.S. border" is no meeting with the United States).
+PARTY_ONLY = frozenset({"CONSULT"})  # who "X, venu solliciter" may be about
 _MODAL_REACH = 3  # verbs up from the trigger whose modality counts ("pourrait vouloir imposer")
 
 
@@ -92,7 +95,7 @@ class _Context:
     def events(self, sentence: Sentence, verb: Any, trigger: Trigger, what: Any) -> list[Event]:
         """Return the events of one matched trigger: one per actor and target pair."""
         found = arguments(verb, trigger, what, self.dative, self.recipients, self.control_verbs)
-        actors, targets = self._parties(found, sentence)
+        actors, targets = self._parties(found, sentence, owners=trigger.type not in PARTY_ONLY)
         if not targets and len(actors) > 1 and trigger.type in RECIPROCAL:
             targets = actors
         if not targets and trigger.type in TARGET_OPTIONAL and (trigger.objects or not self._has_object(verb, sentence)):
@@ -111,7 +114,7 @@ class _Context:
                       place, date, negated, reported_by, hypothetical, cameo_root(trigger.type))
                 for actor in actors for target in targets if target is None or actor.key != target.key]
 
-    def _parties(self, found: Arguments, sentence: Sentence) -> tuple[list[Party], list[Party]]:
+    def _parties(self, found: Arguments, sentence: Sentence, owners: bool) -> tuple[list[Party], list[Party]]:
         """Resolve the argument tokens to parties, dropping those that cannot be identified."""
         paragraph = sentence.paragraph
         alone = _present(self.parties.nearest_before(found.alone, paragraph, PARTICIPLE_ACTORS)) \
@@ -120,18 +123,18 @@ class _Context:
         exclude = frozenset(p.entity.id for p in actors if p.entity)
         targets: list[Party] = []
         for tokens in found.targets:
-            targets = self._resolved(tokens, paragraph, exclude)
+            targets = self._resolved(tokens, paragraph, exclude, owners)
             if targets:
                 break
         if not targets and not found.alone_is_actor:
             targets = alone
         return actors, targets
 
-    def _resolved(self, tokens: list[Any], paragraph: Any, exclude: frozenset[str]) -> list[Party]:
+    def _resolved(self, tokens: list[Any], paragraph: Any, exclude: frozenset[str], owners: bool = True) -> list[Party]:
         """Return the distinct parties of some tokens."""
         parties: dict[str, Party] = {}
         for token in tokens:
-            party = self.parties.of(token, paragraph, exclude)
+            party = self.parties.of(token, paragraph, exclude, owners)
             if party is not None:
                 parties.setdefault(party.key, party)
         return list(parties.values())
