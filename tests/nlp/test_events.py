@@ -135,3 +135,25 @@ def test_trigger_phrases_are_read_by_their_grammar(phrase, expected):
 def test_a_malformed_trigger_is_refused_with_its_phrase(phrase):
     with pytest.raises(ValueError, match="event trigger"):
         parse_trigger("REQUEST", phrase)
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Senator Ann Whitlow visited the Canadian border near Detroit on Monday."),
+    ("en", "The start-up Novalink received FDA clearance for its heart monitor."),
+    ("fr", "La Belgique occupait la deuxième place du classement en 2018 pour reculer à la quatrième place en 2019."),
+    ("fr", "Le groupe Ardenne a reçu mardi l'aval de l'Autorité des marchés financiers."),
+])
+def test_no_event_from_senses_that_are_not_political_events(language, text):
+    assert events_of(text, language) == []
+
+
+def test_a_denied_meeting_is_negated():
+    event = only(events_of("The singer Dana Cole denied having met the producer Tom Reyes.", "en"), "CONSULT")
+    assert event.negated
+    event = only(events_of("Le ministre Paul Ndiaye a démenti avoir reçu Awa Sarr à Dakar.", "fr"), "CONSULT")
+    assert event.negated
+
+
+def test_a_misparsed_second_subject_is_not_an_actor():
+    events = events_of("The parent company, Orvane Group, said its chief Leo Marsh stepped down on Friday.", "en")
+    assert {e.actor for e in events if e.type == "RETREAT"} <= {"Leo Marsh"}
