@@ -43,8 +43,9 @@ def process_page(page: Page) -> Article | Reject:
 def process_pages(pages: list[Page]) -> list[Article | Reject]:
     """Run the pipeline on a batch of pages as process_page does, parsing their articles together.
 
-    The articles of the batch go through each language's model in one nlp.pipe call rather
-    than one call per article (docs/performance.md, "Engines and end to end"). Each page keeps its own
+    The articles of the batch go through each language's model in one nlp.pipe call (with
+    today's CNN models this costs the same CPU as one call per article, docs/performance.md;
+    a pipeline that gains from larger batches, a transformer, gets them). Each page keeps its own
     time budget and failures: it is cleaned within its budget, the shared parse runs within
     the sum of what the articles have left, and the rules of each article run within what it
     has left (the shared parse is charged to none of them). If the shared parse fails or runs
