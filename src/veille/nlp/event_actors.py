@@ -70,13 +70,15 @@ class Parties:
         self.sentence_starts = [sentence.start for sentence in parsed.sentences()]
 
     def of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str] = frozenset(),
-           owners: bool = True) -> Party | None:
+           owners: bool = True, names: bool = True) -> Party | None:
         """Return the party a token stands for, or None when it cannot be identified.
 
         owners: whether a thing may stand for whoever owns it ("rejected an Indian proposal":
-        India); a meeting is with a party, not with a thing's owner ("visited the U.S. border").
+        India; not for actors: "l'international français a reçu le ballon" is no act of France);
+        names: whether a name inside a thing's phrase stands for it ("Hezbollah guerrillas"; not
+        for a meeting: "visited the U.S. border" is no meeting with the United States).
         """
-        return self._of(token, paragraph, exclude, depth=0, owners=owners)
+        return self._of(token, paragraph, exclude, depth=0, owners=owners, names=names)
 
     def nearest_before(self, token: Any, paragraph: Paragraph, types: frozenset[str]) -> Party | None:
         """Return the entity named last before a token in its sentence ("X, venu solliciter")."""
@@ -90,7 +92,7 @@ class Parties:
         return None
 
     def _of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str], depth: int,
-            owners: bool = True) -> Party | None:
+            owners: bool = True, names: bool = True) -> Party | None:
         """Resolve one token, descending into its phrase at most a few levels."""
         entity = self.entity_at(token, paragraph)
         if entity is not None and entity.type != "PER":  # "le chef de la diplomatie russe Sergueï Lavrov"
@@ -103,33 +105,34 @@ class Parties:
         if not _nominal(token) or depth > 2:
             return None
         people = lowered in self.people_nouns or token.lemma_.casefold() in self.people_nouns
+        group = people or _plural(token)  # a plural noun may name a group: "les miliciens de l'Aube libyenne"
         # A name inside the phrase first ("le président polonais Andrzej Duda", even when the
         # parser calls the name an adjective), then the complement of a people noun or an owner.
-        inside = _WITHIN | {"amod"} if people or owners else _NAMES  # "the U.S. border" is no party of a meeting
+        inside = _WITHIN | {"amod"} if people or names else _NAMES
         for child in token.children:
             named = self.entity_at(child, paragraph) if child.dep_ in inside else None
             if named is not None:
                 return Party(named.name, named)
-        if not (people or owners):
-            return None
-        for child in token.children:
-            if child.dep_ in _WITHIN or (child.dep_ in _OF and (people or _introduced_by(child) & self.owners)):
-                for noun in _nouns_of(child):
-                    found = self._of(noun, paragraph, exclude, depth + 1, owners)
-                    if found is not None:
-                        return found
-        for child in token.children:  # "le plan de paix présenté par la Chine": its author owns it
-            if child.dep_ in ("acl", "acl:relcl"):
-                for noun in (n for a in child.children if is_agent(a) for n in _nouns_of(a)):
-                    found = self._of(noun, paragraph, exclude, depth + 1, owners)
-                    if found is not None:
-                        return found
+        if group or owners:  # a thing's owner only where owners may stand for it
+            for child in token.children:
+                # any complement of a people noun ("forces in Guinea"); "of"/"by" for the others
+                if child.dep_ in _WITHIN or (child.dep_ in _OF and (people or _introduced_by(child) & self.owners)):
+                    for noun in _nouns_of(child):
+                        found = self._of(noun, paragraph, exclude, depth + 1, owners, names)
+                        if found is not None:
+                            return found
+            for child in token.children:  # "le plan de paix présenté par la Chine": its author owns it
+                if child.dep_ in ("acl", "acl:relcl"):
+                    for noun in (n for a in child.children if is_agent(a) for n in _nouns_of(a)):
+                        found = self._of(noun, paragraph, exclude, depth + 1, owners, names)
+                        if found is not None:
+                            return found
         possessive = next((c for c in token.children if c.lower_ in self.possessives), None)
         if people and possessive is not None:
             return self._possessor(token, possessive, paragraph, exclude)
         if people or lowered in self.entity_words.org_heads or _plural(token):
             return self._national_group(token)
-        return self._country_of_thing(token)
+        return self._country_of_thing(token) if owners else None
 
     def _possessor(self, token: Any, possessive: Any, paragraph: Paragraph, exclude: frozenset[str]) -> Party | None:
         """Return whose people a possessive names ("son ambassadeur", "ses hommes").

@@ -95,7 +95,7 @@ class _Context:
     def events(self, sentence: Sentence, verb: Any, trigger: Trigger, what: Any) -> list[Event]:
         """Return the events of one matched trigger: one per actor and target pair."""
         found = arguments(verb, trigger, what, self.dative, self.recipients, self.control_verbs)
-        actors, targets = self._parties(found, sentence, owners=trigger.type not in PARTY_ONLY)
+        actors, targets = self._parties(found, sentence, things=trigger.type not in PARTY_ONLY)
         if not targets and len(actors) > 1 and trigger.type in RECIPROCAL:
             targets = actors
         if not targets and trigger.type in TARGET_OPTIONAL and (trigger.objects or not self._has_object(verb, sentence)):
@@ -114,27 +114,28 @@ class _Context:
                       place, date, negated, reported_by, hypothetical, cameo_root(trigger.type))
                 for actor in actors for target in targets if target is None or actor.key != target.key]
 
-    def _parties(self, found: Arguments, sentence: Sentence, owners: bool) -> tuple[list[Party], list[Party]]:
+    def _parties(self, found: Arguments, sentence: Sentence, things: bool) -> tuple[list[Party], list[Party]]:
         """Resolve the argument tokens to parties, dropping those that cannot be identified."""
         paragraph = sentence.paragraph
         alone = _present(self.parties.nearest_before(found.alone, paragraph, PARTICIPLE_ACTORS)) \
             if found.alone is not None else []
-        actors = self._resolved(found.actors, paragraph, frozenset()) or (alone if found.alone_is_actor else [])
+        actors = self._resolved(found.actors, paragraph, frozenset(), owners=False) or (alone if found.alone_is_actor else [])
         exclude = frozenset(p.entity.id for p in actors if p.entity)
         targets: list[Party] = []
         for tokens in found.targets:
-            targets = self._resolved(tokens, paragraph, exclude, owners)
+            targets = self._resolved(tokens, paragraph, exclude, owners=things, names=things)
             if targets:
                 break
         if not targets and not found.alone_is_actor:
             targets = alone
         return actors, targets
 
-    def _resolved(self, tokens: list[Any], paragraph: Any, exclude: frozenset[str], owners: bool = True) -> list[Party]:
-        """Return the distinct parties of some tokens."""
+    def _resolved(self, tokens: list[Any], paragraph: Any, exclude: frozenset[str], owners: bool = True,
+                  names: bool = True) -> list[Party]:
+        """Return the distinct parties of some tokens (see Parties.of for owners and names)."""
         parties: dict[str, Party] = {}
         for token in tokens:
-            party = self.parties.of(token, paragraph, exclude, owners)
+            party = self.parties.of(token, paragraph, exclude, owners, names)
             if party is not None:
                 parties.setdefault(party.key, party)
         return list(parties.values())
