@@ -64,7 +64,8 @@ class Parties:
         self.plural_possessives = frozenset(self.words.get("plural_possessives", []))
         self.owners = frozenset(self.words.get("owner_markers", []))
         self.said_pronouns = {word: frozenset(kinds) for word, kinds in self.words.get("said_pronouns", {}).items()}
-        self.mentions = sorted(((m.start, m.end, e) for e in entities if e.type in ACTOR_TYPES
+        # A one-letter name is no one ("une information judiciaire contre X").
+        self.mentions = sorted(((m.start, m.end, e) for e in entities if e.type in ACTOR_TYPES and len(e.name) > 1
                                 for m in e.mentions), key=lambda item: item[0])
         self.starts = [start for start, _, _ in self.mentions]
         self.sentence_starts = [sentence.start for sentence in parsed.sentences()]
