@@ -21,7 +21,8 @@ from pathlib import Path
 from rich.console import Console
 
 from benchmarks.clean import SAMPLES, _files
-from benchmarks.common import Figure, Stage, machine, measure, peak_rss_mb, show_figures, table_rows, write_json
+from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
+                               table_rows, write_json)
 from veille.nlp.annotate import annotate, parse_article
 from veille.nlp.models import load_model, model_name
 from veille.pipeline import clean_page
@@ -203,8 +204,7 @@ def make_report(inputs: Inputs, measured: dict[str, Measured], repeat: int) -> d
 def show(console: Console, report: dict, measured: dict[str, Measured], markdown: bool) -> None:
     """Print the table (rich or Markdown) with the machine, the inputs and each language's overhead."""
     rows = [row for result in measured.values() for row in table_rows(result.figures, result.figures[0])]
-    box = report["machine"]
-    notes = [f"Machine: {box['cores']} cores, {box['cpu']}, Python {box['python']}, {box['system']}",
+    notes = [machine_note(report["machine"]),
              f"Inputs: {report['inputs']}",
              f"Median of {report['repeat']} run(s) on {report['date']}, one process; × baseline: articles/s "
              f"over the articles/s of the language's spaCy pipeline alone on the same paragraphs"]

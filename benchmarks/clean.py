@@ -17,7 +17,8 @@ from pathlib import Path
 import trafilatura
 from rich.console import Console
 
-from benchmarks.common import Figure, Stage, machine, measure, peak_rss_mb, show_figures, table_rows, write_json
+from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
+                               table_rows, write_json)
 from veille.clean.dump import clean_dump
 from veille.clean.encoding import repair_text
 from veille.clean.html import clean_html
@@ -179,8 +180,7 @@ def make_report(inputs: Inputs, figures: list[Figure], repeat: int) -> dict:
 def show(console: Console, report: dict, figures: list[Figure], markdown: bool) -> None:
     """Print the table (rich or Markdown) with the machine, the inputs and the peak memory."""
     rows = table_rows(figures, baseline_of(figures))
-    box = report["machine"]
-    notes = [f"Machine: {box['cores']} cores, {box['cpu']}, Python {box['python']}, {box['system']}",
+    notes = [machine_note(report["machine"]),
              f"Inputs: {report['inputs']['html_pages']} HTML pages and {report['inputs']['dump_pages']} "
              f"text dumps from {report['inputs']['label']}",
              f"Median of {report['repeat']} run(s) on {report['date']}; × baseline: pages/s over the "

@@ -9,6 +9,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,11 @@ def machine() -> dict:
             "system": f"{platform.system()} {platform.release()}"}
 
 
+def machine_note(box: dict) -> str:
+    """Return the line that says which machine a report's figures come from."""
+    return f"Machine: {box['cores']} cores, {box['cpu']}, Python {box['python']}, {box['system']}"
+
+
 def cpu_model() -> str:
     """Return the CPU model name from /proc/cpuinfo, or what the platform module knows."""
     try:
@@ -143,6 +149,14 @@ def markdown_table(rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(HEADERS) + " |", "| --- |" + " ---: |" * (len(HEADERS) - 1)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def save_report(console: Console, out: Path, name: str, **fields: Any) -> Path:
+    """Write a benchmark's report (name, date, machine and its own fields) as <out>/<name>-<date>.json."""
+    report = {"benchmark": name, "date": date.today().isoformat(), "machine": machine(), **fields}
+    path = write_json(out / f"{name}-{report['date']}.json", report)
+    console.print(f"figures written to {path}")
+    return path
 
 
 def write_json(path: Path, report: dict) -> Path:

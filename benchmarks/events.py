@@ -9,7 +9,6 @@ time per article and its share of the baseline's (+5%: events make annotate 5% l
 """
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,8 @@ from typing import Any
 from rich.console import Console
 
 from benchmarks.annotate import DEFAULT_LIMIT, CpuClock, Inputs, find_inputs, with_cpu_clocks
-from benchmarks.common import Figure, Stage, machine, measure, peak_rss_mb, show_figures, table_rows, write_json
+from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
+                               table_rows, write_json)
 from veille.nlp import dates, entities, quotes
 from veille.nlp.annotate import parse_article
 from veille.nlp.models import model_name
@@ -136,8 +136,7 @@ def make_report(inputs: Inputs, measured: dict[str, Measured], repeat: int) -> d
 def show(console: Console, report: dict[str, Any], measured: dict[str, Measured], markdown: bool) -> None:
     """Print the table (rich or Markdown) with the machine, the inputs and each language's figures."""
     rows = [row for result in measured.values() for row in table_rows(result.figures, result.figures[0])]
-    box = report["machine"]
-    notes = [f"Machine: {box['cores']} cores, {box['cpu']}, Python {box['python']}, {box['system']}",
+    notes = [machine_note(report["machine"]),
              f"Inputs: {report['inputs']}",
              f"Median of {report['repeat']} run(s) on {report['date']}, one process; × baseline: articles/s over "
              f"those of parse+entities+quotes+dates on the same articles"]

@@ -17,14 +17,13 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from benchmarks.clean import find_inputs, read_all
-from benchmarks.common import machine, write_json
+from benchmarks.common import save_report
 from veille.pipeline import page_text
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -188,11 +187,8 @@ def run(shared: Path, sizes: list[int], workers: int, console: Console, *, model
             for stale in Path(folder).glob("bench-*"):
                 stale.unlink()
     if out is not None:
-        report = {"benchmark": "memory", "date": date.today().isoformat(), "machine": machine(),
-                  "inputs": inputs.label, "workers": workers, "models": models, "baselines": base,
-                  "figures": figures}
-        path = write_json(out / f"memory-{report['date']}.json", report)
-        console.print(f"figures written to {path}")
+        save_report(console, out, "memory", inputs=inputs.label, workers=workers, models=models, baselines=base,
+                    figures=figures)
     return figures
 
 

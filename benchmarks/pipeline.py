@@ -29,7 +29,8 @@ import trafilatura
 from rich.console import Console
 
 from benchmarks.clean import find_inputs, read_all
-from benchmarks.common import Figure, Stage, machine, measure, peak_rss_mb, show_figures, table_rows, write_json
+from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
+                               table_rows, write_json)
 from veille.ingest import ingest, ingest_on_ray
 from veille.language import add_language, detect_language
 from veille.limits import DEFAULT_BATCH
@@ -172,8 +173,7 @@ def make_report(label: str, figures: list[Figure], repeat: int, ray: bool) -> di
 def show(console: Console, report: dict, figures: list[Figure], markdown: bool) -> None:
     """Print the table with the machine, the inputs and the aims."""
     rows = table_rows(figures, figures[0])
-    box = report["machine"]
-    notes = [f"Machine: {box['cores']} cores, {box['cpu']}, Python {box['python']}, {box['system']}",
+    notes = [machine_note(report["machine"]),
              f"Inputs: {figures[2].pages} HTML pages from {report['inputs']}",
              f"Median of {report['repeat']} run(s) on {report['date']}; × baseline: pages/s over the pages/s "
              f"of the spaCy pipelines alone on the same pages' clean text",

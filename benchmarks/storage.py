@@ -17,7 +17,6 @@ import os
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -25,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.clean import find_inputs
-from benchmarks.common import machine, write_json
+from benchmarks.common import save_report
 from benchmarks.memory import write_feed
 from veille.limits import DEFAULT_BATCH
 from veille.pipeline import process_page
@@ -237,11 +236,8 @@ def run(shared: Path, pages: int | None, console: Console, *, models: bool = Tru
         figures = measure(feed, Path(folder))
     print_figures(console, figures)
     if out is not None:
-        report = {"benchmark": "storage", "date": date.today().isoformat(), "machine": machine(),
-                  "inputs": inputs.label, "distinct_pages": len(inputs.html),
-                  "models": models, "duckdb": duckdb.__version__, "figures": figures}
-        path = write_json(out / f"storage-{report['date']}.json", report)
-        console.print(f"figures written to {path}")
+        save_report(console, out, "storage", inputs=inputs.label, distinct_pages=len(inputs.html), models=models,
+                    duckdb=duckdb.__version__, figures=figures)
     return figures
 
 
