@@ -19,6 +19,7 @@ demo: install
 	rm -f veille.duckdb veille.duckdb.wal
 	$(BIN)/veille ingest data/samples --db veille.duckdb
 	$(BIN)/veille stats --db veille.duckdb --examples 3
+	$(BIN)/veille events --db veille.duckdb --limit 10
 	@echo "Open the web UI on the demo store: $(BIN)/veille serve --db veille.duckdb  (then http://127.0.0.1:8000/)"
 
 test: install
