@@ -157,3 +157,12 @@ def test_a_denied_meeting_is_negated():
 def test_a_misparsed_second_subject_is_not_an_actor():
     events = events_of("The parent company, Orvane Group, said its chief Leo Marsh stepped down on Friday.", "en")
     assert {e.actor for e in events if e.type == "RETREAT"} <= {"Leo Marsh"}
+
+
+def test_whom_a_call_is_addressed_to_does_what_is_called_for():
+    events = events_of("L'Union africaine a salué mardi un signal encourageant et appelé toutes les parties à "
+                       "respecter le cessez-le-feu.", "fr")
+    assert not [e for e in events if e.actor == "Union africaine" and e.type == "RETREAT"]
+    event = only(events_of("The European Union urged Serbia to release the detained journalist Ana Petrov.", "en"),
+                 "RETREAT")
+    assert (event.actor, event.target, event.hypothetical) == ("Serbia", "Ana Petrov", True)

@@ -151,6 +151,12 @@ def _object_nouns(verb: Any) -> list[Any]:
     return nouns + [_of(c) for noun in nouns for c in noun.children if c.dep_ in ("nmod", "prep") and _of(c)]
 
 
+def _bare_nominal(token: Any) -> bool:
+    """Return True for a noun the model hangs on a verb as an oblique without preposition ("appelé toutes les parties")."""
+    return token.dep_.startswith("obl") and token.pos_ in ("NOUN", "PROPN") and not any(
+        c.dep_ == "case" for c in token.children)
+
+
 def _partitive(token: Any) -> bool:
     """Return True for an object written with "de" after a negation ("n'a pas imposé de sanctions")."""
     return token.dep_ == "obl:arg" and [c.lower_ for c in token.children if c.dep_ == "case"] in (["de"], ["d'"], ["d’"])
@@ -197,7 +203,7 @@ def _subjects(verb: Any, passive: bool, control_verbs: frozenset[str] = frozense
         if shared:
             return [_antecedent_of_relative(token) for token in shared], None
     if verb.dep_ in COMPLEMENTS | {"conj"} and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
-        controller = [c for c in verb.head.children if c.dep_ in OBJECTS] \
+        controller = [c for c in verb.head.children if c.dep_ in OBJECTS or _bare_nominal(c)] \
             if verb.dep_ == "xcomp" and verb.head.lemma_.casefold() in control_verbs else []
         if controller:  # "urged the Community to support", "a appelé les parties à respecter": the object acts
             return [n for c in controller for n in coordinated(c)], None
