@@ -166,3 +166,9 @@ def test_whom_a_call_is_addressed_to_does_what_is_called_for():
     event = only(events_of("The European Union urged Serbia to release the detained journalist Ana Petrov.", "en"),
                  "RETREAT")
     assert (event.actor, event.target, event.hypothetical) == ("Serbia", "Ana Petrov", True)
+
+
+def test_a_dateline_place_is_not_the_actor():
+    event = only(events_of("BOGOTA, Colombia (AP) — Foreign Minister Laura Quintero on Monday accused Venezuela of "
+                           "sheltering rebels.", "en"), "ACCUSE")
+    assert (event.actor, event.target) == ("Laura Quintero", "Venezuela")

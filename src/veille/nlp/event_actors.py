@@ -110,10 +110,12 @@ class Parties:
         # A name inside the phrase first ("le président polonais Andrzej Duda", even when the
         # parser calls the name an adjective), then the complement of a people noun or an owner.
         inside = _WITHIN | {"amod"} if people or names else _NAMES
-        for child in token.children:
-            named = self.entity_at(child, paragraph) if child.dep_ in inside else None
-            if named is not None:
-                return Party(named.name, named)
+        # A person first: in wire copy the dateline's place and the actor may both hang on one noun
+        # ("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper ... accused").
+        named = [e for e in (self.entity_at(c, paragraph) for c in token.children if c.dep_ in inside) if e]
+        if named:
+            chosen = next((e for e in named if e.type == "PER"), named[0])
+            return Party(chosen.name, chosen)
         if group or owners:  # a thing's owner only where owners may stand for it
             for child in token.children:
                 # any complement of a people noun ("forces in Guinea"); "of"/"by" for the others
