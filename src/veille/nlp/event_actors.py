@@ -68,7 +68,8 @@ class Parties:
         self.mentions = sorted(((m.start, m.end, e) for e in entities if e.type in ACTOR_TYPES and len(e.name) > 1
                                 for m in e.mentions), key=lambda item: item[0])
         self.starts = [start for start, _, _ in self.mentions]
-        self.sentence_starts = [sentence.start for sentence in parsed.sentences()]
+        self.sentences = list(parsed.sentences())
+        self.sentence_starts = [sentence.start for sentence in self.sentences]
 
     def of(self, token: Any, paragraph: Paragraph, exclude: frozenset[str] = frozenset(),
            owners: bool = True, names: bool = True) -> Party | None:
@@ -180,10 +181,9 @@ class Parties:
             return None
         start, _ = self.parsed.offset(token, paragraph)
         number = bisect.bisect_right(self.sentence_starts, start) - 1
-        sentences = list(self.parsed.sentences()) if number > 0 else []
-        if not sentences or sentences[number - 1].span is None:
+        if number < 1 or self.sentences[number - 1].span is None:
             return None
-        previous = sentences[number - 1]
+        previous = self.sentences[number - 1]
         root = previous.span.root
         if any(t.pos_ == "VERB" and t.i != root.i and t.dep_ not in ("xcomp", "aux", "aux:tense") for t in previous.span):
             return None

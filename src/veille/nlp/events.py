@@ -25,7 +25,7 @@ from veille.nlp.parse import Parsed, Sentence
 from veille.records import DateRef, Entity, Event, Quote, Span
 
 VERBS = frozenset({"VERB", "AUX"})
-PARTICIPLE_ACTORS = frozenset({"PER", "ORG"})
+PARTICIPLE_ACTORS = frozenset({"PER", "ORG"})  # who "X, venu solliciter" may be about
 # Types whose joined actors act on each other when no target is named ("X and Y agreed",
 # "X et Y se sont entretenus"): PLOVER codes them both ways.
 RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT", "SUPPORT"})
@@ -35,7 +35,7 @@ RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE", "FIGHT", "SUPPORT"})
 TARGET_OPTIONAL = frozenset({"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE"})
 # Types whose target must be a party itself, never a thing standing for its owner: a meeting
 # or a visit is with someone ("visited the U.S. border" is no meeting with the United States).
-PARTY_ONLY = frozenset({"CONSULT"})  # who "X, venu solliciter" may be about
+PARTY_ONLY = frozenset({"CONSULT"})
 _MODAL_REACH = 3  # verbs up from the trigger whose modality counts ("pourrait vouloir imposer")
 
 
