@@ -22,7 +22,7 @@ from rich.console import Console
 
 from benchmarks.clean import SAMPLES, _files
 from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
-                               table_rows, write_json)
+                               table_rows, write_report)
 from veille.nlp.annotate import annotate, parse_article
 from veille.nlp.models import load_model, model_name
 from veille.pipeline import clean_page
@@ -175,8 +175,7 @@ def run(shared: Path, console: Console, *, repeat: int = 3, markdown: bool = Fal
             measured[language] = Measured(measure(stages, repeat, on_stage=lambda text: status.update(text)), clocks)
     report = make_report(inputs, measured, repeat)
     show(console, report, measured, markdown)
-    path = write_json(out / f"annotate-{report['date']}.json", report)
-    console.print(f"Figures written to {path}")
+    write_report(console, out, report)
     if profile:
         profile_annotate(console, inputs)
     return report

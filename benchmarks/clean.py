@@ -18,7 +18,7 @@ import trafilatura
 from rich.console import Console
 
 from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
-                               table_rows, write_json)
+                               table_rows, write_report)
 from veille.clean.dump import clean_dump
 from veille.clean.encoding import repair_text
 from veille.clean.html import clean_html
@@ -157,8 +157,7 @@ def run(shared: Path, console: Console, *, repeat: int = 3, markdown: bool = Fal
             figures = measure(stages, repeat, on_stage=lambda text: status.update(text))
     report = make_report(inputs, figures, repeat)
     show(console, report, figures, markdown)
-    path = write_json(out / f"clean-{report['date']}.json", report)
-    console.print(f"Figures written to {path}")
+    write_report(console, out, report)
     return report
 
 

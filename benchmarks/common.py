@@ -153,9 +153,14 @@ def markdown_table(rows: list[list[str]]) -> str:
 
 def save_report(console: Console, out: Path, name: str, **fields: Any) -> Path:
     """Write a benchmark's report (name, date, machine and its own fields) as <out>/<name>-<date>.json."""
-    report = {"benchmark": name, "date": date.today().isoformat(), "machine": machine(), **fields}
-    path = write_json(out / f"{name}-{report['date']}.json", report)
-    console.print(f"figures written to {path}")
+    return write_report(console, out, {"benchmark": name, "date": date.today().isoformat(), "machine": machine(),
+                                       **fields})
+
+
+def write_report(console: Console, out: Path, report: dict) -> Path:
+    """Write a report with its benchmark name and date as <out>/<benchmark>-<date>.json, and say where."""
+    path = write_json(out / f"{report['benchmark']}-{report['date']}.json", report)
+    console.print(f"Figures written to {path}")
     return path
 
 

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from benchmarks.annotate import DEFAULT_LIMIT, CpuClock, Inputs, find_inputs, with_cpu_clocks
 from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
-                               table_rows, write_json)
+                               table_rows, write_report)
 from veille.nlp import dates, entities, quotes
 from veille.nlp.annotate import parse_article
 from veille.nlp.models import model_name
@@ -102,8 +102,7 @@ def run(shared: Path, console: Console, *, repeat: int = 3, markdown: bool = Fal
             measured[language] = measure_language(language, group, find_events, repeat, status.update)
     report = make_report(inputs, measured, repeat)
     show(console, report, measured, markdown)
-    path = write_json(out / f"events-{report['date']}.json", report)
-    console.print(f"Figures written to {path}")
+    write_report(console, out, report)
     return report
 
 

@@ -30,7 +30,7 @@ from rich.console import Console
 
 from benchmarks.clean import find_inputs, read_all
 from benchmarks.common import (Figure, Stage, machine, machine_note, measure, peak_rss_mb, show_figures,
-                               table_rows, write_json)
+                               table_rows, write_report)
 from veille.ingest import ingest, ingest_on_ray
 from veille.language import add_language, detect_language
 from veille.limits import DEFAULT_BATCH
@@ -152,8 +152,7 @@ def run(shared: Path, console: Console, *, repeat: int = 3, markdown: bool = Fal
                 ray_module.shutdown()
     report = make_report(inputs.label, figures, repeat, ray)
     show(console, report, figures, markdown)
-    path = write_json(out / f"pipeline-{report['date']}.json", report)
-    console.print(f"Figures written to {path}")
+    write_report(console, out, report)
     return report
 
 
