@@ -1,7 +1,8 @@
-"""The `veille` command line: extract, ingest, show, stats, export, search, events, serve."""
+"""The `veille` command line: extract, ingest, rebuild, show, stats, export, search, events, serve."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,7 +13,7 @@ from typer.exceptions import TyperException
 from rich.console import Console
 
 from veille import display
-from veille.errors import StrictModeError, UsageError, VeilleError
+from veille.errors import StoreError, StrictModeError, UsageError, VeilleError
 from veille.limits import DEFAULT_BATCH, DEFAULT_DB, DEFAULT_MAX_BYTES
 
 app = typer.Typer(help="veille: turn raw news pages into a searchable, evidence-backed record.",
@@ -88,23 +89,49 @@ def ingest(
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest page accepted, in bytes.")] = DEFAULT_MAX_BYTES,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 5) if any page is rejected.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    corpus: Annotated[bool, typer.Option(
+        "--corpus/--no-corpus",
+        help="Update duplicates, stories, names and merged events after storing (`veille rebuild` does it later).")] = True,
 ) -> None:
-    """Read pages, clean them and store them; re-running the same input adds nothing."""
+    """Read pages, clean them and store them, then update the corpus passes; re-running the same input adds nothing."""
     from veille.ingest import ingest as run_ingest
     from veille.sources import SourceOptions
 
     if address and engine is not Engine.ray:
         raise UsageError("--address is for the Ray engine: add --engine ray")
     options = SourceOptions(as_format=as_format.value, published=_date(published), site=site, max_bytes=max_bytes)
-    with display.IngestProgress(err, enabled=progress) as bar:
+    with display.IngestProgress(err, enabled=progress) as bar, \
+            display.CorpusProgress(err, enabled=progress) as corpus_bar:
         report = run_ingest(paths, db, options, workers=workers, batch_size=batch_size, on_batch=bar.advance,
-                            engine=engine.value, address=address)
+                            engine=engine.value, address=address, corpus=corpus, on_corpus=corpus_bar.advance)
     display.print_ingest_report(err, report, db)
+    display.print_corpus_report(err, report.corpus)
     if strict and report.rejects:
         raise StrictModeError(f"{report.rejects} page(s) rejected and --strict is set; "
                               f"see `veille export --what rejects --db {db}`")
     if report.rejects and not report.articles and not report.skipped:
         raise VeilleError(f"nothing stored: all {report.rejects} page(s) were rejected")
+
+
+@app.command()
+def rebuild(
+    db: DbOption = DEFAULT_DB,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Run the corpus passes again over the whole store: duplicates, syndication, names, stories, merged events."""
+    from veille.corpus import rebuild as rebuild_corpus
+    from veille.store.writer import StoreWriter
+
+    _must_exist(db)
+    with StoreWriter(db) as writer, display.CorpusProgress(err, enabled=progress) as bar:
+        report = rebuild_corpus(writer.con, progress=bar.advance)
+    display.print_corpus_report(err, report)
+
+
+def _must_exist(db: str) -> None:
+    """Refuse to create a store where one is expected to exist."""
+    if not os.path.exists(db):
+        raise StoreError(f"no store at {db}; run `veille ingest PATH --db {db}` first, or pass --db")
 
 
 @app.command()

@@ -7,7 +7,8 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn)
 from rich.table import Table
 
 from veille.records import Article, Reject
@@ -56,6 +57,38 @@ class IngestProgress:
             self._console.print(f"committed: {done} pages ({report.articles} articles, {report.rejects} rejects, "
                                 f"{report.skipped} already stored), {done / (elapsed or 1e-9):.1f} pages/s",
                                 highlight=False)
+
+
+class CorpusProgress:
+    """Progress of the corpus passes: one bar per pass on a terminal, nothing in a log."""
+
+    def __init__(self, console: Console, enabled: bool = True):
+        self._progress = Progress(
+            TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, disable=not (enabled and console.is_terminal), transient=False)
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> CorpusProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+    def advance(self, name: str, done: int, total: int) -> None:
+        """Show how many of its new articles a pass has taken in."""
+        if name not in self._tasks:
+            self._tasks[name] = self._progress.add_task(name, total=total)
+        self._progress.update(self._tasks[name], completed=done, total=total)
+
+
+def print_corpus_report(console: Console, report) -> None:
+    """Print what the corpus passes did: articles taken in and groups changed, per pass."""
+    if report is None:
+        return
+    done = ", ".join(f"{name} {report.changed[name]} groups changed over {report.articles[name]} new articles"
+                     for name in report.articles) or "no pass to run"
+    console.print(f"corpus passes: {done}.", highlight=False)
 
 
 def print_ingest_report(console: Console, report, db: str) -> None:

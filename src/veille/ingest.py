@@ -6,6 +6,8 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from veille.clean.boilerplate import remove_known
+from veille.corpus import run_passes
+from veille.corpus.passes import Progress
 from veille.engines.local import LocalEngine
 from veille.limits import DEFAULT_BATCH
 from veille.pipeline import process_pages, site_of
@@ -23,11 +25,12 @@ __all__ = ["IngestReport", "ingest", "ingest_on_ray"]
 def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), *,
            workers: int | None = None, batch_size: int = DEFAULT_BATCH,
            on_batch: Callable[[IngestReport], None] | None = None,
-           engine: str = "local", address: str | None = None) -> IngestReport:
-    """Ingest every page under paths into the store at db; return the counts."""
+           engine: str = "local", address: str | None = None, corpus: bool = True,
+           on_corpus: Progress | None = None) -> IngestReport:
+    """Ingest every page under paths into the store at db, then update the corpus passes; return the counts."""
     if engine == "ray":
         return ingest_on_ray(paths, db, options, cpus=workers, address=address, batch_size=batch_size,
-                             on_batch=on_batch)
+                             on_batch=on_batch, corpus=corpus, on_corpus=on_corpus)
     report = IngestReport()
     engine = LocalEngine(workers)
     with StoreWriter(db) as writer:
@@ -37,14 +40,17 @@ def ingest(paths: list[str], db: str, options: SourceOptions = SourceOptions(), 
             report.add(writer.write_batch(list(zip(_pages_or_none(batch), results))))
             if on_batch:
                 on_batch(report)
+        if corpus:
+            report.corpus = run_passes(writer.con, progress=on_corpus)
     return report
 
 
 def ingest_on_ray(paths: list[str], db: str, options: SourceOptions = SourceOptions(), *,
                   cpus: int | None = None, address: str | None = None, batch_size: int = DEFAULT_BATCH,
                   on_batch: Callable[[IngestReport], None] | None = None,
-                  engine: RayEngine | None = None) -> IngestReport:
-    """Run the pipeline on Ray (Parquet shards beside the store), then load the shards into the store."""
+                  engine: RayEngine | None = None, corpus: bool = True,
+                  on_corpus: Progress | None = None) -> IngestReport:
+    """Run the pipeline on Ray (Parquet shards beside the store), load the shards, then update the corpus passes."""
     from veille.engines.ray import RayEngine
 
     engine = engine or RayEngine(shard_folder(db), address=address, cpus=cpus)
@@ -57,6 +63,8 @@ def ingest_on_ray(paths: list[str], db: str, options: SourceOptions = SourceOpti
             report.add(writer.write_batch(batch))
             if on_batch:
                 on_batch(report)
+        if corpus:
+            report.corpus = run_passes(writer.con, progress=on_corpus)
     return report
 
 

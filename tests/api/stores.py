@@ -78,6 +78,5 @@ def add_hand_written(path: str) -> None:
             con.execute("""INSERT INTO events VALUES (?, ?, 'CONSULT', 'Paul Ndiaye', 'ent-ndiaye', 'Awa Sarr',
                                                       'ent-sarr', 'Dakar', '2025-03-04', ?, ?, ?, false, NULL, false, '04')""",
                         [article_id, f"ev-{article_id[-1]}", second, len(HOSTILE_TEXT), HOSTILE_TEXT[second:]])
-        con.execute("CREATE TABLE IF NOT EXISTS story_members (story_id VARCHAR, article_id VARCHAR)")
-        con.execute("""INSERT INTO story_members VALUES ('story-dakar', 'hand0000000000000000000000000001'),
-                                                        ('story-dakar', 'hand0000000000000000000000000002')""")
+        con.execute("""INSERT INTO story_members VALUES ('story-dakar', 'hand0000000000000000000000000001', 1),
+                                                        ('story-dakar', 'hand0000000000000000000000000002', 1)""")

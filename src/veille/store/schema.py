@@ -69,6 +69,34 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN hypothetical BOOLEAN DEFAULT false;
     ALTER TABLE events ADD COLUMN cameo VARCHAR;
     """,
+    # The corpus passes (veille.corpus): what each has seen, and what it found across articles.
+    # A pass works only on the articles it has not seen (corpus_seen), so an ingest updates the
+    # groups without recomputing the corpus; `veille rebuild` empties these tables and starts over.
+    # The duplicates' LSH index is kept as band keys (lsh_bands): an article's candidates are
+    # the articles sharing one of its band keys, found by a join that never loads the index.
+    # page_copies: a page seen again byte for byte under another source or URL (same id, so
+    # stored once), kept so that an exact duplicate group can list every copy.
+    """
+    CREATE TABLE corpus_seen (pass VARCHAR, article_id VARCHAR, PRIMARY KEY (pass, article_id));
+    CREATE TABLE page_copies (page_id VARCHAR, source VARCHAR, url VARCHAR, site VARCHAR,
+        seen_at TIMESTAMP DEFAULT current_timestamp);
+    CREATE TABLE text_signatures (
+        article_id VARCHAR PRIMARY KEY, text_hash VARCHAR, shingles INTEGER, minhash UINTEGER[]);
+    CREATE TABLE lsh_bands (band SMALLINT, key UBIGINT, article_id VARCHAR);
+    CREATE TABLE duplicate_groups (
+        group_id VARCHAR PRIMARY KEY, kind VARCHAR, agency VARCHAR, representative VARCHAR,
+        earliest VARCHAR, sites INTEGER, members INTEGER);
+    CREATE TABLE duplicate_members (
+        group_id VARCHAR, article_id VARCHAR PRIMARY KEY, similarity DOUBLE, relation VARCHAR);
+    CREATE TABLE canonical_entities (
+        canonical_id VARCHAR PRIMARY KEY, name VARCHAR, type VARCHAR, key VARCHAR, data JSON);
+    CREATE TABLE entity_links (
+        article_id VARCHAR, entity_id VARCHAR, canonical_id VARCHAR, score DOUBLE,
+        PRIMARY KEY (article_id, entity_id));
+    CREATE TABLE story_members (story_id VARCHAR, article_id VARCHAR PRIMARY KEY, score DOUBLE);
+    CREATE TABLE event_members (
+        merged_id VARCHAR, article_id VARCHAR, event_id VARCHAR, PRIMARY KEY (article_id, event_id));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

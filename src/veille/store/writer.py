@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from veille.corpus.passes import PassReport
 from veille.errors import StoreError
 from veille.records import Article, Event, Page, Reject, content_id, public_meta
 from veille.store.connect import open_store
@@ -40,6 +41,7 @@ class IngestReport:
     rejects: int = 0
     skipped: int = 0
     reasons: Counter = field(default_factory=Counter)
+    corpus: PassReport | None = None  # what the corpus passes did after the pages were stored
 
     def add(self, other: IngestReport) -> None:
         """Add another report's counts to this one."""
