@@ -97,6 +97,19 @@ MIGRATIONS: list[str] = [
     CREATE TABLE event_members (
         merged_id VARCHAR, article_id VARCHAR, event_id VARCHAR, PRIMARY KEY (article_id, event_id));
     """,
+    # Stories and merged events keep what a later article is compared with, so that it is never
+    # read again from the annotation tables: story_keys holds each article's entity keys (kind
+    # 'entity', weight = salience x rarity when the article was taken in, unit length per
+    # article) and event signatures (kind 'event'), rows written in publication order so that a
+    # window on `published` skips most of the file; story_key_counts holds how many articles
+    # hold each key (the rarity's counts). merged_events holds each merged event's signature
+    # (type, canonical sides, flags), its own date and its first report's publication day.
+    """
+    CREATE TABLE story_keys (published DATE, article_id VARCHAR, kind VARCHAR, key VARCHAR, weight DOUBLE);
+    CREATE TABLE story_key_counts (key VARCHAR PRIMARY KEY, articles INTEGER);
+    CREATE TABLE merged_events (
+        merged_id VARCHAR PRIMARY KEY, signature VARCHAR, date VARCHAR, published DATE);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
