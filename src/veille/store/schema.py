@@ -110,6 +110,12 @@ MIGRATIONS: list[str] = [
     CREATE TABLE merged_events (
         merged_id VARCHAR PRIMARY KEY, signature VARCHAR, date VARCHAR, published DATE);
     """,
+    # Names across articles (veille.corpus.names): the blocking keys of each canonical entity
+    # (a person's surname skeleton, the alias-resolved key of a place or organisation), so that
+    # a new entity's candidates come from a join on its own keys, never from a scan of them all.
+    """
+    CREATE TABLE name_blocks (block VARCHAR, canonical_id VARCHAR);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
