@@ -81,6 +81,7 @@ def _prepared_batches(items: Iterable[Page | Reject], writer: StoreWriter, size:
         stored = writer.stored_ids(item.id for item in chunk if isinstance(item, Page))
         batch = [item for item in chunk if not (isinstance(item, Page) and item.id in stored)]
         report.skipped += len(chunk) - len(batch)
+        writer.record_copies(item for item in chunk if isinstance(item, Page) and item.id in stored)
         for page in batch:
             # Workers drop the lines learned for the page's site before annotating (the dump
             # cleaner also reads them as a feature); a site found only inside the page is

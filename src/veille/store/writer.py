@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from veille.corpus.duplicates import forget as forget_duplicates
 from veille.corpus.passes import PassReport
 from veille.errors import StoreError
 from veille.records import Article, Event, Page, Reject, content_id, public_meta
@@ -152,6 +153,8 @@ class StoreWriter:
         self._insert("rejects", [_reject_row(reject) for reject in rejects])
         self._insert_annotations(articles)
         self._count_site_lines(articles)
+        kept = {id(page) for page, _ in fresh}
+        self.record_copies([page for page, _ in results if page is not None and id(page) not in kept])
         report.pages, report.articles, report.rejects = len(pages), len(articles), len(rejects)
         report.reasons.update(reject.reason for reject in rejects)
         return report
@@ -169,6 +172,28 @@ class StoreWriter:
             stored.add(key)
             fresh.append((page, result))
         return fresh
+
+    def record_copies(self, pages: Iterable[Page]) -> None:
+        """Note stored pages seen again under another source or URL (page_copies), so exact duplicate groups list them.
+
+        The duplicates pass is made to see their articles again, to add the copy to the group.
+        """
+        rows = {(page.id, page.source, page.url, page.site) for page in pages}
+        if not rows:
+            return
+        columns = [list(column) for column in zip(*sorted(rows, key=str))]
+        added = self._execute("""
+            INSERT INTO page_copies (page_id, source, url, site)
+            SELECT DISTINCT v.id, v.source, v.url, v.site
+            FROM (SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS source, unnest(?::VARCHAR[]) AS url,
+                         unnest(?::VARCHAR[]) AS site) v
+            WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = v.id)
+              AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.id = v.id AND p.source IS NOT DISTINCT FROM v.source
+                                                      AND p.url IS NOT DISTINCT FROM v.url)
+              AND NOT EXISTS (SELECT 1 FROM page_copies c WHERE c.page_id = v.id
+                              AND c.source IS NOT DISTINCT FROM v.source AND c.url IS NOT DISTINCT FROM v.url)
+            RETURNING page_id""", columns).fetchall()
+        forget_duplicates(self.con, sorted({row[0] for row in added}))
 
     def _insert_annotations(self, articles: list[Article]) -> None:
         """Insert the entities, mentions, quotes, dates and events of new articles."""

@@ -1,0 +1,149 @@
+"""The duplicates pass: exact and near copies of an article, and wire copies across outlets.
+
+For each new article: its normalised text's hash, its shingle count and MinHash signature
+(text_signatures), and its LSH band keys (lsh_bands). Candidates are the stored articles
+sharing its text hash or one of its band keys, found by a join; a candidate pair is kept
+when the signatures agree (`shingles.link`). Groups are the connected components of kept pairs:
+a new article joins a group, or merges several, and only the groups it touches are
+rewritten (veille.corpus.syndication describes each: kind, agency, representative).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+
+from veille.corpus import shingles
+from veille.corpus.syndication import describe_groups
+
+NAME = "duplicates"
+TABLES = ("text_signatures", "lsh_bands", "duplicate_groups", "duplicate_members")
+
+# Texts with fewer shingles than this are matched by their hash only: a two-line brief
+# would otherwise share its band keys with every other brief built from the same phrases.
+MIN_INDEXED = 8
+
+
+def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
+    """Fingerprint new articles, link them to their copies and rewrite the groups they touch; return how many."""
+    sign_articles(con, article_ids)
+    pairs = verified_pairs(con, article_ids)
+    touched, members = _touched_groups(con, article_ids, pairs)
+    copied = _with_page_copies(con, article_ids)
+    groups = [c for c in _components(members, pairs, copied) if len(c) > 1 or c & copied]
+    _replace_groups(con, touched, groups)
+    return len(groups)
+
+
+def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
+    """Store the text hash, shingle count, signature and band keys of some articles (replacing earlier ones)."""
+    rows = con.execute("SELECT id, coalesce(text, '') FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                       [article_ids]).fetchall()
+    ids, hashes, sizes, signatures = [], [], [], []
+    band_rows: tuple[list, list, list] = ([], [], [])
+    for article_id, text in rows:
+        normalised = shingles.normalise(text)
+        shingle_set = shingles.shingles(normalised)
+        signature = shingles.signature(shingle_set)
+        ids.append(article_id)
+        hashes.append(shingles.text_hash(normalised))
+        sizes.append(len(shingle_set))
+        signatures.append(signature)
+        if len(shingle_set) >= MIN_INDEXED:
+            for band, key in enumerate(shingles.band_keys(signature)):
+                band_rows[0].append(band)
+                band_rows[1].append(key)
+                band_rows[2].append(article_id)
+    con.execute("DELETE FROM text_signatures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    con.execute("DELETE FROM lsh_bands WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    con.execute("""INSERT INTO text_signatures SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+                          unnest(?::INTEGER[]), unnest(?::UINTEGER[][])""", [ids, hashes, sizes, signatures])
+    con.execute("INSERT INTO lsh_bands SELECT unnest(?::SMALLINT[]), unnest(?::UBIGINT[]), unnest(?::VARCHAR[])",
+                list(band_rows))
+
+
+# The candidates of a chunk: the articles sharing its text hash or one of its band keys,
+# each pair once (a < b), with the share of equal signature values (the estimated J).
+CANDIDATES_SQL = f"""
+WITH chunk AS (SELECT unnest(?::VARCHAR[]) AS id),
+pairs AS (
+    SELECT least(c.article_id, o.article_id) AS a, greatest(c.article_id, o.article_id) AS b
+    FROM lsh_bands c JOIN lsh_bands o ON o.band = c.band AND o.key = c.key AND o.article_id <> c.article_id
+    WHERE c.article_id IN (SELECT id FROM chunk)
+    UNION
+    SELECT least(c.article_id, o.article_id), greatest(c.article_id, o.article_id)
+    FROM text_signatures c JOIN text_signatures o ON o.text_hash = c.text_hash AND o.article_id <> c.article_id
+    WHERE c.article_id IN (SELECT id FROM chunk))
+SELECT p.a, p.b, sa.text_hash = sb.text_hash AS exact,
+       list_sum(list_transform(range(1, {shingles.PERMUTATIONS + 1}),
+                               i -> (sa.minhash[i] = sb.minhash[i])::INTEGER)) / {shingles.PERMUTATIONS}.0 AS j,
+       sa.shingles, sb.shingles
+FROM pairs p JOIN text_signatures sa ON sa.article_id = p.a JOIN text_signatures sb ON sb.article_id = p.b
+ORDER BY p.a, p.b"""
+
+
+def verified_pairs(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[tuple[str, str, str, float]]:
+    """Return the chunk's candidate pairs the signatures confirm: (a, b, relation, estimated J)."""
+    pairs = []
+    for a, b, exact, jaccard, size_a, size_b in con.execute(CANDIDATES_SQL, [article_ids]).fetchall():
+        relation = shingles.link(exact, jaccard, size_a, size_b)
+        if relation:
+            pairs.append((a, b, relation, jaccard))
+    return pairs
+
+
+def _touched_groups(con: duckdb.DuckDBPyConnection, article_ids: list[str],
+                    pairs: list[tuple]) -> tuple[set[str], dict[str, str]]:
+    """Return the groups holding the chunk's articles or their partners, and {article: group} of their members."""
+    involved = sorted(set(article_ids) | {a for a, *_ in pairs} | {b for _, b, *_ in pairs})
+    rows = con.execute("""SELECT group_id, article_id FROM duplicate_members
+                          WHERE group_id IN (SELECT group_id FROM duplicate_members
+                                             WHERE article_id IN (SELECT unnest(?::VARCHAR[])))""",
+                       [involved]).fetchall()
+    return {group for group, _ in rows}, {article: group for group, article in rows}
+
+
+def _components(members: dict[str, str], pairs: Iterable[tuple], singles: Iterable[str]) -> list[set[str]]:
+    """Return the connected components of the kept pairs, the existing groups' memberships and single articles."""
+    parent: dict[str, str] = {article: article for article in singles}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for article, group in members.items():
+        parent[root(article)] = root("group:" + group)
+    for a, b, *_ in pairs:
+        parent[root(a)] = root(b)
+    components: dict[str, set[str]] = {}
+    for node in list(parent):
+        if not node.startswith("group:"):
+            components.setdefault(root(node), set()).add(node)
+    return list(components.values())
+
+
+def _with_page_copies(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> set[str]:
+    """Return those of the articles whose page was also seen, byte for byte, under another source or URL."""
+    rows = con.execute("SELECT DISTINCT page_id FROM page_copies WHERE page_id IN (SELECT unnest(?::VARCHAR[]))",
+                       [article_ids]).fetchall()
+    return {row[0] for row in rows}
+
+
+def _replace_groups(con: duckdb.DuckDBPyConnection, old: set[str], components: list[set[str]]) -> None:
+    """Delete the touched groups and write the new ones in their place."""
+    con.execute("DELETE FROM duplicate_members WHERE group_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(old)])
+    con.execute("DELETE FROM duplicate_groups WHERE group_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(old)])
+    if not components:
+        return
+    groups, members = describe_groups(con, components)
+    con.executemany("INSERT INTO duplicate_groups VALUES (?, ?, ?, ?, ?, ?, ?)", groups)
+    con.executemany("INSERT INTO duplicate_members VALUES (?, ?, ?, ?)", members)
+
+
+def forget(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
+    """Make the pass see some articles again (a new copy of their page was recorded)."""
+    con.execute("DELETE FROM corpus_seen WHERE pass = ? AND article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [NAME, article_ids])

@@ -1,0 +1,111 @@
+"""Text fingerprints for the duplicates pass (normalised text, word shingles, MinHash, LSH band keys) and when two say copies.
+
+Two copies of a story compare by their word shingles (runs of SHINGLE_WORDS words of the
+normalised text). A MinHash signature estimates the Jaccard similarity J of two shingle
+sets; with the sets' sizes it also gives their overlap, |A∩B| = J(|A| + |B|) / (1 + J),
+hence how much of the smaller copy the larger one contains. The signature is cut into
+BANDS bands of ROWS values; two texts sharing one band's values are candidates.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+import unicodedata
+from collections.abc import Sequence
+
+import ftfy
+from rensa import RMinHash
+
+from veille.records import content_id
+
+# 5 words: long enough that two unrelated articles of one language share almost no shingle
+# (function-word runs such as "l'un des plus" are shorter), short enough that a sentence
+# edited in one place keeps most of its shingles. The eval (eval/duplicates.py) compares 3 to 7.
+SHINGLE_WORDS = 5
+PERMUTATIONS = 128
+SEED = 20261130  # fixed: signatures stored in the table must stay comparable across runs
+# 32 bands of 4 rows: two texts become candidates with probability 1 - (1 - J^4)^32, which is
+# 0.56 at J = 0.4, 0.87 at J = 0.5, 0.99 at J = 0.6 and 2e-4 at J = 0.05; a copy trimmed to
+# half of its paragraphs (J = 0.5) is still found, unrelated articles almost never meet.
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS
+
+# Thresholds, chosen on the controlled copies of eval/duplicates.py (docs/quality.md,
+# "Duplicates and syndication"): at J >= 0.5 no negative pair of the set is kept (the
+# closest same-topic pair of different pages has J 0.03) while whitespace, typography,
+# mojibake and boilerplate edits all stay above it.
+NEAR = 0.5
+# A copy trimmed to its first paragraphs or given a local introduction shares little of the
+# union but most of the smaller text: 0.8 of the smaller copy's shingles found in the larger.
+CONTAINED = 0.8
+# ... and only for a passage long enough to be a copy, not a shared quote or a stock
+# sentence: 40 shingles, about two short paragraphs.
+MIN_CONTAINED = 40
+_FTFY = ftfy.TextFixerConfig(unescape_html=False, explain=False)
+
+
+def normalise(text: str) -> str:
+    """Return text as copies of one story share it: mojibake fixed, NFKC, casefolded, punctuation and spaces folded."""
+    text = unicodedata.normalize("NFKC", ftfy.fix_text(text, config=_FTFY)).casefold()
+    return " ".join("".join(_fold(char) for char in text).split())
+
+
+def _fold(char: str) -> str:
+    """Return a character, or a space for punctuation, symbols and separators (quotes and dashes alike)."""
+    return " " if unicodedata.category(char)[0] in "PSZC" else char
+
+
+def text_hash(normalised: str) -> str:
+    """Return the hash of a normalised text: equal hashes are exact duplicates."""
+    return content_id(normalised)
+
+
+def shingles(normalised: str, size: int = SHINGLE_WORDS) -> set[str]:
+    """Return the distinct runs of `size` words of a normalised text (the whole text if it is shorter)."""
+    words = normalised.split()
+    if len(words) <= size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def signature(shingle_set: set[str]) -> list[int]:
+    """Return the MinHash signature (PERMUTATIONS unsigned 32-bit values) of a shingle set."""
+    minhash = RMinHash(num_perm=PERMUTATIONS, seed=SEED)
+    minhash.update(sorted(shingle_set))
+    return minhash.digest()
+
+
+def band_keys(minhash: Sequence[int]) -> list[int]:
+    """Return the LSH key of each band of a signature: a 64-bit hash of its ROWS values."""
+    keys = []
+    for band in range(BANDS):
+        values = struct.pack(f"<{ROWS}I", *minhash[band * ROWS:(band + 1) * ROWS])
+        keys.append(int.from_bytes(hashlib.blake2b(values, digest_size=8).digest(), "little"))
+    return keys
+
+
+def similarity(first: Sequence[int], second: Sequence[int]) -> float:
+    """Return the Jaccard similarity two signatures estimate: the share of equal values."""
+    return sum(a == b for a, b in zip(first, second)) / len(first)
+
+
+def overlap(jaccard: float, size_a: int, size_b: int) -> float:
+    """Return |A∩B| from J = |A∩B| / |A∪B| and the sizes: J(|A| + |B|) / (1 + J)."""
+    return jaccard * (size_a + size_b) / (1 + jaccard)
+
+
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """Return the share of the smaller set found in the larger, from J and the two sizes (at most 1)."""
+    smaller = min(size_a, size_b)
+    return min(1.0, overlap(jaccard, size_a, size_b) / smaller) if smaller else 0.0
+
+
+def link(exact: bool, jaccard: float, size_a: int, size_b: int) -> str | None:
+    """Say how two texts are copies (exact, near, contained) from their hashes, J and sizes; None if not."""
+    if exact:
+        return "exact"
+    if jaccard >= NEAR:
+        return "near"
+    if min(size_a, size_b) >= MIN_CONTAINED and containment(jaccard, size_a, size_b) >= CONTAINED:
+        return "contained"
+    return None
