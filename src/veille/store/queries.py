@@ -6,6 +6,7 @@ from typing import Any
 
 import duckdb
 
+from veille.corpus.names import person_words, thing_key
 from veille.nlp.entities import entity_id
 
 ARTICLE_COLUMNS = ("id, source, url, site, section, title, byline, published, published_from, language, "
@@ -91,8 +92,9 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[dict[s
 
 def _entities(con: duckdb.DuckDBPyConnection, article_id: str) -> list[dict[str, Any]]:
     """Return an article's entities, each with its mentions."""
-    entities = _rows(con, """SELECT entity_id AS id, name, type, roles, attributes FROM entities
-                             WHERE article_id = ? ORDER BY name""", article_id)
+    entities = _rows(con, """SELECT e.entity_id AS id, e.name, e.type, e.roles, e.attributes, l.canonical_id
+                             FROM entities e LEFT JOIN entity_links l USING (article_id, entity_id)
+                             WHERE e.article_id = ? ORDER BY e.name""", article_id)
     mentions: dict[str, list] = {}
     for row in _rows(con, """SELECT entity_id, start, "end", text, kind FROM mentions WHERE article_id = ?
                              ORDER BY start""", article_id):
@@ -112,7 +114,15 @@ def _event(row: dict[str, Any]) -> dict[str, Any]:
 
 # Lists: every list query takes limit and offset and returns {"items": [...], "total": n}.
 # An entity's id is a hash of its type and name key (veille.nlp.entities.entity_id), the same
-# in every article: lists group by it, so "Khalifa Haftar" in two articles is one entity.
+# in every article. The names pass (veille.corpus.names) links each article's entity to a
+# canonical entity (entity_links): "Sergueï Choïgou" and "Sergei Shoigu" one, two namesakes
+# two. Lists and entity pages group by the canonical id; an entity the pass has not linked (a
+# store without the pass, rows written by hand) is its own canonical entity: its entity id.
+CANONICAL_ROWS = """(SELECT e.*, coalesce(l.canonical_id, e.entity_id) AS canonical
+                     FROM entities e LEFT JOIN entity_links l USING (article_id, entity_id))"""
+# The (article, entity) pairs of the canonical entities whose ids are given.
+ENTITY_MEMBERS = f"""(SELECT article_id, entity_id FROM {CANONICAL_ROWS}
+                      WHERE canonical IN (SELECT unnest(?::VARCHAR[])))"""
 
 def page(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], *, limit: int,
          offset: int, order: str) -> dict[str, Any]:
@@ -123,11 +133,34 @@ def page(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], *, limit: 
 
 
 def entity_ids(con: duckdb.DuckDBPyConnection, name_or_id: str) -> list[str]:
-    """Return the ids of the entity whose id is given, or of the one most often so named; the main id first.
+    """Return the ids an entity goes by across articles, the main id first: its canonical id, or its entity ids.
 
-    An entity's id is a hash of its type and name key, the same in every article, so this is
-    usually one id; stores written before that had one id per article, grouped here by name.
+    By a canonical id, that entity; by an entity id or a name, the canonical entity most of
+    those mentions are linked to; failing both, the canonical entity whose matching key is the
+    name's ("Sergey Shoygu" finds "Sergueï Choïgou"). Without links, the entity ids of the
+    name: one id, or one per article in stores written before ids were shared.
     """
+    if con.execute("SELECT 1 FROM canonical_entities WHERE canonical_id = ?", [name_or_id]).fetchone():
+        return [name_or_id]
+    ids = _named_entity_ids(con, name_or_id)
+    linked = con.execute("""SELECT canonical_id FROM entity_links WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))
+                            GROUP BY canonical_id ORDER BY count(*) DESC, canonical_id LIMIT 1""", [ids]).fetchone()
+    if linked:
+        return [linked[0]]
+    return ids or _canonical_by_key(con, name_or_id)
+
+
+def _canonical_by_key(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """Return [the id of the canonical entity whose matching key is a name's, the most seen], or []."""
+    keys = [" ".join(person_words(name)), thing_key(name)]
+    row = con.execute("""SELECT canonical_id FROM canonical_entities WHERE key IN (SELECT unnest(?::VARCHAR[]))
+                         ORDER BY (data->>'articles')::INTEGER DESC NULLS LAST, canonical_id LIMIT 1""",
+                      [keys]).fetchone()
+    return [row[0]] if row else []
+
+
+def _named_entity_ids(con: duckdb.DuckDBPyConnection, name_or_id: str) -> list[str]:
+    """Return the entity ids of the entity whose id is given, or of the one most often so named; the main id first."""
     found = con.execute("SELECT name, type FROM entities WHERE entity_id = ? LIMIT 1", [name_or_id]).fetchone()
     main = name_or_id
     if found is None:
@@ -147,11 +180,12 @@ def entity_ids(con: duckdb.DuckDBPyConnection, name_or_id: str) -> list[str]:
 def entities(con: duckdb.DuckDBPyConnection, *, q: str | None = None, type: str | None = None,
              limit: int = 20, offset: int = 0) -> dict[str, Any]:
     """Return the entities whose name contains q, most mentioned first."""
-    sql = """SELECT entity_id AS id, any_value(name ORDER BY length(name) DESC) AS name, any_value(type) AS type,
-                    count(DISTINCT article_id) AS articles, sum(mention_count)::BIGINT AS mentions
-             FROM entities WHERE (?::VARCHAR IS NULL OR contains(lower(name), lower(?)))
-                             AND (?::VARCHAR IS NULL OR type = ?)
-             GROUP BY entity_id"""
+    sql = f"""SELECT r.canonical AS id, coalesce(any_value(c.name), any_value(r.name ORDER BY length(r.name) DESC)) AS name,
+                     any_value(r.type) AS type, count(DISTINCT r.article_id) AS articles,
+                     sum(r.mention_count)::BIGINT AS mentions
+              FROM {CANONICAL_ROWS} r LEFT JOIN canonical_entities c ON c.canonical_id = r.canonical
+              WHERE (?::VARCHAR IS NULL OR contains(lower(r.name), lower(?))) AND (?::VARCHAR IS NULL OR r.type = ?)
+              GROUP BY r.canonical"""
     return page(con, sql, [q, q, type, type], limit=limit, offset=offset, order="mentions DESC, name, id")
 
 
@@ -160,9 +194,10 @@ def entity(con: duckdb.DuckDBPyConnection, name_or_id: str, *, limit: int = 50) 
     ids = entity_ids(con, name_or_id)
     if not ids:
         return None
-    head = con.execute("""SELECT any_value(name ORDER BY length(name) DESC), any_value(type),
-                                 count(DISTINCT article_id), sum(mention_count)::BIGINT FROM entities
-                          WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))""", [ids]).fetchone()
+    head = con.execute(f"""SELECT coalesce(any_value(c.name), any_value(r.name ORDER BY length(r.name) DESC)),
+                                  any_value(r.type), count(DISTINCT r.article_id), sum(r.mention_count)::BIGINT
+                           FROM {CANONICAL_ROWS} r LEFT JOIN canonical_entities c ON c.canonical_id = r.canonical
+                           WHERE r.canonical IN (SELECT unnest(?::VARCHAR[]))""", [ids]).fetchone()
     return {"id": ids[0], "ids": ids, "name": head[0], "type": head[1], "articles": head[2], "mentions": head[3],
             "variants": _rows(con, ENTITY_VARIANTS_SQL, ids),
             "references": _rows(con, ENTITY_REFERENCES_SQL, ids),
@@ -178,35 +213,33 @@ ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 # Variants are the names an entity goes by (mentions of kind name; stores written before
 # mention kinds have NULL there); references are the role nouns and pronouns that stand
 # for it in a text ("le ministre", "il"), counted apart: they are not its names.
-ENTITY_VARIANTS_SQL = """SELECT m.text, count(*) AS count, count(DISTINCT m.article_id) AS articles FROM mentions m
-                         WHERE m.entity_id IN (SELECT unnest(?::VARCHAR[])) AND coalesce(m.kind, 'name') = 'name'
+ENTITY_VARIANTS_SQL = f"""SELECT m.text, count(*) AS count, count(DISTINCT m.article_id) AS articles FROM mentions m
+                         WHERE (m.article_id, m.entity_id) IN {ENTITY_MEMBERS} AND coalesce(m.kind, 'name') = 'name'
                          GROUP BY m.text ORDER BY count DESC, m.text"""
-ENTITY_REFERENCES_SQL = """SELECT m.kind, mode(m.text) AS text, count(*) AS count,
+ENTITY_REFERENCES_SQL = f"""SELECT m.kind, mode(m.text) AS text, count(*) AS count,
                                   count(DISTINCT m.article_id) AS articles FROM mentions m
-                           WHERE m.entity_id IN (SELECT unnest(?::VARCHAR[])) AND m.kind IN ('role', 'pronoun')
+                           WHERE (m.article_id, m.entity_id) IN {ENTITY_MEMBERS} AND m.kind IN ('role', 'pronoun')
                            GROUP BY m.kind, lower(m.text) ORDER BY m.kind DESC, count DESC, text"""
-ENTITY_ROLES_SQL = """SELECT role, min(a.published) AS first, max(a.published) AS last,
+ENTITY_ROLES_SQL = f"""SELECT role, min(a.published) AS first, max(a.published) AS last,
                              count(DISTINCT e.article_id) AS articles,
                              list(DISTINCT a.published ORDER BY a.published) FILTER (a.published IS NOT NULL) AS dates
-                      FROM (SELECT article_id, unnest(roles) AS role FROM entities
-                            WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))) e
+                      FROM (SELECT article_id, unnest(roles) AS role FROM {CANONICAL_ROWS}
+                            WHERE canonical IN (SELECT unnest(?::VARCHAR[]))) e
                       JOIN articles a ON a.id = e.article_id
                       GROUP BY role ORDER BY first NULLS LAST, role"""
-ENTITY_TIMELINE_SQL = """SELECT a.published AS day, sum(e.mention_count)::BIGINT AS mentions,
+ENTITY_TIMELINE_SQL = f"""SELECT a.published AS day, sum(e.mention_count)::BIGINT AS mentions,
                                 count(DISTINCT e.article_id) AS articles
-                         FROM entities e JOIN articles a ON a.id = e.article_id
-                         WHERE e.entity_id IN (SELECT unnest(?::VARCHAR[])) AND a.published IS NOT NULL
+                         FROM {CANONICAL_ROWS} e JOIN articles a ON a.id = e.article_id
+                         WHERE e.canonical IN (SELECT unnest(?::VARCHAR[])) AND a.published IS NOT NULL
                          GROUP BY a.published ORDER BY day"""
-ENTITY_NEIGHBOURS_SQL = """SELECT o.entity_id AS id, any_value(o.name ORDER BY length(o.name) DESC) AS name,
+ENTITY_NEIGHBOURS_SQL = f"""SELECT o.canonical AS id, any_value(o.name ORDER BY length(o.name) DESC) AS name,
                                   any_value(o.type) AS type, count(DISTINCT o.article_id) AS articles
-                           FROM entities o
-                           WHERE o.article_id IN (SELECT article_id FROM entities
-                                                  WHERE entity_id IN (SELECT unnest(?::VARCHAR[])))
-                             AND o.entity_id NOT IN (SELECT unnest(?::VARCHAR[]))
-                           GROUP BY o.entity_id ORDER BY articles DESC, name LIMIT ?"""
-ENTITY_ARTICLES_SQL = """SELECT a.id, a.title, a.site, a.language, a.published FROM articles a
-                         WHERE a.id IN (SELECT article_id FROM entities
-                                        WHERE entity_id IN (SELECT unnest(?::VARCHAR[])))
+                           FROM {CANONICAL_ROWS} o
+                           WHERE o.article_id IN (SELECT article_id FROM {ENTITY_MEMBERS})
+                             AND o.canonical NOT IN (SELECT unnest(?::VARCHAR[]))
+                           GROUP BY o.canonical ORDER BY articles DESC, name LIMIT ?"""
+ENTITY_ARTICLES_SQL = f"""SELECT a.id, a.title, a.site, a.language, a.published FROM articles a
+                         WHERE a.id IN (SELECT article_id FROM {ENTITY_MEMBERS})
                          ORDER BY a.published DESC NULLS LAST, a.id LIMIT ?"""
 
 
@@ -218,7 +251,9 @@ def quotes(con: duckdb.DuckDBPyConnection, *, speaker: str | None = None, q: str
     sql = """SELECT q.quote_id AS id, q.article_id, q.text, q.kind, q.speaker, q.speaker_entity, q.cue, q.via,
                     q.start, q."end", a.title, a.site, a.language, a.published
              FROM quotes q JOIN articles a ON a.id = q.article_id
-             WHERE (?::BOOLEAN OR q.speaker_entity IN (SELECT unnest(?::VARCHAR[])) OR lower(q.speaker) = lower(?))
+                  LEFT JOIN entity_links ls ON ls.article_id = q.article_id AND ls.entity_id = q.speaker_entity
+             WHERE (?::BOOLEAN OR coalesce(ls.canonical_id, q.speaker_entity) IN (SELECT unnest(?::VARCHAR[]))
+                    OR lower(q.speaker) = lower(?))
                AND (?::VARCHAR IS NULL OR contains(lower(q.text), lower(?)))
                AND (?::VARCHAR IS NULL OR a.published >= ?) AND (?::VARCHAR IS NULL OR a.published <= ?)
                AND (?::VARCHAR IS NULL OR q.article_id = ?)"""
