@@ -277,12 +277,17 @@ def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: st
                            'evidence': e.evidence_text, 'start': e.evidence_start, 'end': e.evidence_end}}
                           ORDER BY a.published, e.article_id) AS sources
               FROM events e JOIN articles a ON a.id = e.article_id
+                   LEFT JOIN entity_links l_actor ON l_actor.article_id = e.article_id
+                                                 AND l_actor.entity_id = e.actor_entity
+                   LEFT JOIN entity_links l_target ON l_target.article_id = e.article_id
+                                                  AND l_target.entity_id = e.target_entity
               WHERE (?::VARCHAR IS NULL OR e.type = upper(?))
                 AND {_side_sql('actor')} AND {_side_sql('target')}
                 AND (?::VARCHAR IS NULL OR {_matches_sql('actor')} OR {_matches_sql('target')})
                 AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) >= ?)
                 AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) <= ?)
-              GROUP BY e.type, lower(coalesce(e.actor_entity, e.actor)), lower(coalesce(e.target_entity, e.target)),
+              GROUP BY e.type, lower(coalesce(l_actor.canonical_id, e.actor_entity, e.actor)),
+                       lower(coalesce(l_target.canonical_id, e.target_entity, e.target)),
                        e.date, e.negated, e.hypothetical"""
     params = [type, type, *_side_params(sides["actor"]), *_side_params(sides["target"]),
               sides["entity"][0], *_side_params(sides["entity"])[1:], *_side_params(sides["entity"])[1:],
@@ -291,8 +296,8 @@ def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: st
 
 
 def _matches_sql(side: str) -> str:
-    """Return the condition that an event's actor or target is a given entity (ids, then name)."""
-    return f"(e.{side}_entity IN (SELECT unnest(?::VARCHAR[])) OR lower(e.{side}) = lower(?))"
+    """Return the condition that an event's actor or target is a given entity (canonical ids, then name)."""
+    return f"(coalesce(l_{side}.canonical_id, e.{side}_entity) IN (SELECT unnest(?::VARCHAR[])) OR lower(e.{side}) = lower(?))"
 
 
 def _side_sql(side: str) -> str:
