@@ -283,6 +283,28 @@ def _event_type(value: str | None) -> str | None:
 
 
 @app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="The entity's name (any spelling seen) or id.")],
+    db: DbOption = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one entity across articles: names, roles with dates, quotes, events, mentions per day, neighbours."""
+    from veille.store import queries
+    from veille.store.connect import open_store
+
+    with open_store(db, read_only=True) as con:
+        found = queries.entity(con, name)
+        near = [] if found else queries.entities(con, q=name, limit=5)["items"]
+    if found is None:
+        hint = f"; did you mean {', '.join(repr(item['name']) for item in near)}?" if near else ""
+        raise UsageError(f"no entity named {name!r} in {db}{hint}")
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, default=str))
+    else:
+        display.print_entity(Console(), found)
+
+
+@app.command()
 def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; off loopback a token is required.")] = "127.0.0.1",

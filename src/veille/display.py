@@ -203,6 +203,58 @@ def no_events_note(db: str, filtered: bool) -> str:
     return f"no events in {db}: events are found when articles are annotated at ingest"
 
 
+def print_entity(console: Console, entity: dict[str, Any], limit: int = 10) -> None:
+    """Print one entity across articles: names, roles with dates, quotes, events, mentions per day, neighbours."""
+    console.print(f"[bold]{escape(entity['name'] or '')}[/] ({entity['type']}) · {entity['articles']} article(s), "
+                  f"{entity['mentions']} mention(s) · [dim]{entity['id']}[/]", highlight=False)
+    names = ", ".join(f"{escape(v['text'])} ({v['count']})" for v in entity["variants"][:limit])
+    console.print(f"\n[bold]names[/] {names or '—'}", highlight=False)
+    if entity["roles"]:
+        console.print("\n[bold]roles[/]")
+    for role in entity["roles"][:limit]:
+        days = role["first"] if role["first"] == role["last"] else f"{role['first']} – {role['last']}"
+        console.print(f"  {escape(role['role'])}  [dim]{days or 'undated'}, {role['articles']} article(s)[/]",
+                      highlight=False)
+    _print_entity_quotes(console, entity["quotes"][:limit])
+    _print_entity_events(console, entity["events"][:limit])
+    print_timeline(console, entity["timeline"])
+    neighbours = ", ".join(f"{escape(n['name'] or '')} ({n['articles']})" for n in entity["cooccurring"][:limit])
+    console.print(f"\n[bold]named with[/] {neighbours or '—'}", highlight=False)
+
+
+def _print_entity_quotes(console: Console, quotes: list[dict[str, Any]]) -> None:
+    """Print an entity's quotes, one line each with where and when."""
+    if quotes:
+        console.print("\n[bold]quotes[/]")
+    for quote in quotes:
+        console.print(f"  « {escape(shorten(quote['text']))} »  [dim]{escape(quote.get('site') or '')} "
+                      f"{quote.get('published') or ''}[/]", highlight=False)
+
+
+def _print_entity_events(console: Console, events: list[dict[str, Any]]) -> None:
+    """Print the events an entity is the actor or target of, one line each."""
+    if events:
+        console.print("\n[bold]events[/]")
+    for event in events:
+        flags = "".join(f" [yellow]{flag}[/]" for flag in event_flags(event))
+        console.print(f"  {event.get('date') or event.get('first_reported') or '—'}  {event['type']}{flags}  "
+                      f"{escape(_who(event))}", highlight=False)
+
+
+TIMELINE_WIDTH = 40  # characters of the longest bar: fits beside a date on an 80-column terminal
+
+
+def print_timeline(console: Console, days: list[dict[str, Any]]) -> None:
+    """Print mentions per day as a bar chart, one line a day."""
+    if not days:
+        return
+    console.print("\n[bold]mentions per day[/]")
+    most = max(day["mentions"] for day in days) or 1
+    for day in days:
+        bar = "█" * max(1, round(day["mentions"] * TIMELINE_WIDTH / most))
+        console.print(f"  {day['day']}  [cyan]{bar}[/] {day['mentions']}", highlight=False)
+
+
 def event_flags(event: dict[str, Any]) -> list[str]:
     """Return an event's flags: "not" when stated as not having happened, "possible" when only possible."""
     return [flag for flag, on in (("not", event.get("negated")), ("possible", event.get("hypothetical"))) if on]
