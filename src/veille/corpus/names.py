@@ -46,9 +46,9 @@ TABLES = ("canonical_entities", "entity_links", "name_blocks")
 # different surnames of one skeleton score 85-89, all of different people, "gali"/"galia";
 # none scores 90 or more). "Poutine"/"Putin" scores 91. See docs/corpus.md.
 SIMILAR = 90
-# What a canonical entity keeps of its context, most frequent first: enough for evidence,
-# bounded so that a famous name costs what an obscure one does.
-KEPT_NEIGHBOURS = 100
+# What a canonical entity keeps of its context, spellings and roles, most frequent first:
+# enough for evidence, bounded so that a famous name costs what an obscure one does.
+KEPT = 100
 KEPT_KEYS = 20
 PERSON = "PER"
 
@@ -393,21 +393,15 @@ def evidence(item: Seen, canonical: Canonical) -> int | None:
 def absorb(canonical: Canonical, item: Seen) -> None:
     """Add what an entity says to its canonical entity: name, spelling, roles and dates, neighbours, site."""
     data = canonical.data
-    _count(data.setdefault("variants", {}), [item.name])
+    _keep_count(data, "variants", [item.name])
     keys = data.setdefault("keys", [])
     if item.is_person and item.key not in keys and len(keys) < KEPT_KEYS:
         keys.append(item.key)
-    _count(data.setdefault("types", {}), [item.type])
-    _count(data.setdefault("role_words", {}), sorted(item.role_words))
-    _count(data.setdefault("neighbours", {}), sorted(item.context))
-    data["neighbours"] = _top(data["neighbours"], KEPT_NEIGHBOURS)
-    if item.site:
-        _count(data.setdefault("sites", {}), [item.site])
-        data["sites"] = _top(data["sites"], KEPT_NEIGHBOURS)
-    roles = data.setdefault("roles", {})
-    for role in item.roles:
-        first, last, articles = roles.get(role, [item.published, item.published, 0])
-        roles[role] = [_least(first, item.published), _most(last, item.published), articles + 1]
+    _keep_count(data, "types", [item.type])
+    _keep_count(data, "role_words", sorted(item.role_words))
+    _keep_count(data, "neighbours", sorted(item.context))
+    _keep_count(data, "sites", [item.site] if item.site else [])
+    _add_roles(data, item)
     data["articles"] = data.get("articles", 0) + 1
     data["first"] = _least(data.get("first"), item.published)
     data["last"] = _most(data.get("last"), item.published)
@@ -416,17 +410,24 @@ def absorb(canonical: Canonical, item: Seen) -> None:
     canonical.key = " ".join(person_words(canonical.name)) if canonical.type == PERSON else canonical.key
 
 
-def _count(counts: dict[str, int], values: Iterable[str]) -> None:
-    """Add one to the count of each value."""
+def _add_roles(data: dict[str, Any], item: Seen) -> None:
+    """Add an entity's roles to its canonical entity's, each with its first and last day and its article count."""
+    roles = data.setdefault("roles", {})
+    for role in item.roles:
+        first, last, articles = roles.get(role, [item.published, item.published, 0])
+        roles[role] = [_least(first, item.published), _most(last, item.published), articles + 1]
+    if len(roles) > KEPT:  # the most often seen, then the latest
+        kept = sorted(roles.items(), key=lambda entry: (entry[1][2], entry[1][1] or "", entry[0]), reverse=True)
+        data["roles"] = dict(kept[:KEPT])
+
+
+def _keep_count(data: dict[str, Any], name: str, values: Iterable[str]) -> None:
+    """Count these values in data[name], keeping the KEPT most frequent."""
+    counts = data.setdefault(name, {})
     for value in values:
         counts[value] = counts.get(value, 0) + 1
-
-
-def _top(counts: dict[str, int], size: int) -> dict[str, int]:
-    """Return the size most frequent entries of counts (ties by name)."""
-    if len(counts) <= size:
-        return counts
-    return dict(sorted(counts.items(), key=lambda entry: (-entry[1], entry[0]))[:size])
+    if len(counts) > KEPT:
+        data[name] = dict(sorted(counts.items(), key=lambda entry: (-entry[1], entry[0]))[:KEPT])
 
 
 def _least(a: str | None, b: str | None) -> str | None:
