@@ -305,6 +305,27 @@ def entity(
 
 
 @app.command()
+def stories(
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option("--limit", help="Stories to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per story.")] = False,
+) -> None:
+    """List the stories: articles about one happening across outlets and languages, largest first."""
+    from veille.store import queries
+    from veille.store.connect import open_store
+
+    if limit < 1:
+        raise UsageError(f"--limit {limit} shows nothing; give 1 or more")
+    with open_store(db, read_only=True) as con:
+        found = queries.stories(con, limit=limit)
+    if as_json:
+        for item in found["items"]:
+            print(json.dumps({"story": item.pop("id"), **item}, ensure_ascii=False, default=str))
+        return
+    display.print_stories(Console(), found, db)
+
+
+@app.command()
 def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; off loopback a token is required.")] = "127.0.0.1",

@@ -182,14 +182,14 @@ def print_events(console: Console, found: dict[str, Any], db: str, filtered: boo
     table = Table(title=f"{found['total']} event(s)", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("date\n[dim]reported[/]", no_wrap=True)
     table.add_column("type", no_wrap=True)
-    table.add_column("reports", no_wrap=True, justify="right")
+    table.add_column("reports\n[dim]outlets[/]", no_wrap=True, justify="right")
     for column in ("actor → target", "place", "evidence"):
         table.add_column(column, ratio=2 if column == "evidence" else 1)
     for event in found["items"]:
         evidence = (event.get("sources") or [{}])[0].get("evidence")
         table.add_row(f"{event.get('date') or '—'}\n[dim]{event.get('first_reported') or '—'}[/]",
                       "\n".join([event["type"], *(f"[yellow]{flag}[/]" for flag in event_flags(event))]),
-                      str(event["reports"]), escape(_who(event)), escape(event.get("place") or ""),
+                      _report_counts(event), escape(_who(event)), escape(event.get("place") or ""),
                       escape(shorten(evidence)))
     console.print(table)
     if found["total"] > len(found["items"]):
@@ -258,6 +258,34 @@ def print_timeline(console: Console, days: list[dict[str, Any]]) -> None:
 def event_flags(event: dict[str, Any]) -> list[str]:
     """Return an event's flags: "not" when stated as not having happened, "possible" when only possible."""
     return [flag for flag, on in (("not", event.get("negated")), ("possible", event.get("hypothetical"))) if on]
+
+
+def _report_counts(event: dict[str, Any]) -> str:
+    """Format how often an event was reported over how many outlets, copies of one wire story once."""
+    independent = event.get("independent_reports", event["reports"])
+    copies = f" [dim]({independent} own)[/]" if independent != event["reports"] else ""
+    return f"{event['reports']}{copies}\n[dim]{event.get('outlets', '')}[/]"
+
+
+def print_stories(console: Console, found: dict[str, Any], db: str) -> None:
+    """Print stories as a table: story, title, languages, sites, dates and articles, largest first."""
+    if not found["items"]:
+        console.print(f"no stories in {db}: the corpus passes find them at ingest (or `veille rebuild`)",
+                      highlight=False, soft_wrap=True)
+        return
+    table = Table(title=f"{found['total']} story(ies)", title_justify="left", box=box.SIMPLE_HEAD)
+    # The story's first and last days on two lines, and only its title and sites wrapped, keep
+    # the table readable at 80 columns.
+    for column, ratio in (("story", None), ("title", 3), ("languages", None), ("sites", 2), ("dates", None),
+                          ("articles", None)):
+        table.add_column(column, ratio=ratio, no_wrap=ratio is None, justify="right" if column == "articles" else "left")
+    for story in found["items"]:
+        dates = story["first"] if story["first"] == story["last"] else f"{story['first']}\n{story['last']}"
+        table.add_row(story["id"][:8], escape(story.get("title") or ""), ", ".join(story["languages"]),
+                      escape(", ".join(site or "?" for site in story["sites"])), dates or "—", str(story["articles"]))
+    console.print(table)
+    if found["total"] > len(found["items"]):
+        console.print(f"[dim]showing {len(found['items'])} of {found['total']}: --limit for more[/]")
 
 
 def _who(event: dict[str, Any]) -> str:

@@ -130,10 +130,10 @@ def test_table_shows_dates_sides_flags_and_evidence(cli, event_db, wide):
     assert result.code == 0 and "4 event(s)" in result.out
     first, second = row_of(result.out, "Paul Ndiaye → Awa Sarr")
     assert first.split() == ["2025-05-05", "CONSULT", "2", *"Paul Ndiaye → Awa Sarr Dakar".split(), *MET.split()]
-    assert second.split() == ["2025-05-10"]
+    assert second.split() == ["2025-05-10", "2"]  # first reported, by two outlets
     first, second = row_of(result.out, "Paul Ndiaye → Omar Ba")
-    assert first.split()[:3] == ["—", "CONSULT", "1"] and second.split() == ["2025-05-10", "not"]
-    assert row_of(result.out, "SANCTION")[1].split() == ["2025-05-10", "possible"]
+    assert first.split()[:3] == ["—", "CONSULT", "1"] and second.split() == ["2025-05-10", "not", "1"]
+    assert row_of(result.out, "SANCTION")[1].split() == ["2025-05-10", "possible", "1"]
 
 
 def test_table_says_when_more_events_match_than_it_shows(cli, event_db, wide):

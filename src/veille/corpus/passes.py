@@ -25,7 +25,7 @@ import duckdb
 from veille.errors import StoreError
 
 # Module names, in the order they run.
-PASSES: list[str] = ["veille.corpus.duplicates", "veille.corpus.names"]
+PASSES: list[str] = ["veille.corpus.duplicates", "veille.corpus.names", "veille.corpus.stories", "veille.corpus.merge"]
 
 # Articles per transaction: big enough that a pass's joins run over many articles at once,
 # small enough that a kill loses little and progress moves.

@@ -265,39 +265,69 @@ def quotes(con: duckdb.DuckDBPyConnection, *, speaker: str | None = None, q: str
 def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: str | None = None,
            target: str | None = None, entity: str | None = None, date_from: str | None = None,
            date_to: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Return events merged across the articles that report them (same type, actor, target and date)."""
+    """Return events merged across the articles that report them, each with every report.
+
+    The merge pass's groups (event_members) where it has run; else reports of the same type,
+    actor, target, date and flags. An event is listed when one of its reports matches the filters.
+    """
     sides = {name: (value, entity_ids(con, value) if value else []) for name, value in
              (("actor", actor), ("target", target), ("entity", entity))}
-    sql = f"""SELECT min(e.event_id) AS id, e.type, any_value(e.actor) AS actor, any_value(e.actor_entity) AS actor_entity,
-                     any_value(e.target) AS target, any_value(e.target_entity) AS target_entity,
-                     any_value(e.place) AS place, e.date AS date, min(a.published) AS first_reported,
-                     e.negated AS negated, e.hypothetical AS hypothetical, any_value(e.cameo) AS cameo,
-                     count(*) AS reports,
-                     list({{'article_id': e.article_id, 'title': a.title, 'site': a.site, 'published': a.published,
-                           'evidence': e.evidence_text, 'start': e.evidence_start, 'end': e.evidence_end}}
-                          ORDER BY a.published, e.article_id) AS sources
-              FROM events e JOIN articles a ON a.id = e.article_id
-                   LEFT JOIN entity_links l_actor ON l_actor.article_id = e.article_id
-                                                 AND l_actor.entity_id = e.actor_entity
-                   LEFT JOIN entity_links l_target ON l_target.article_id = e.article_id
-                                                  AND l_target.entity_id = e.target_entity
-              WHERE (?::VARCHAR IS NULL OR e.type = upper(?))
-                AND {_side_sql('actor')} AND {_side_sql('target')}
-                AND (?::VARCHAR IS NULL OR {_matches_sql('actor')} OR {_matches_sql('target')})
-                AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) >= ?)
-                AND (?::VARCHAR IS NULL OR coalesce(e.date, a.published) <= ?)
-              GROUP BY e.type, lower(coalesce(l_actor.canonical_id, e.actor_entity, e.actor)),
-                       lower(coalesce(l_target.canonical_id, e.target_entity, e.target)),
-                       e.date, e.negated, e.hypothetical"""
+    sql = f"""WITH {REPORTS_SQL},
+              hit AS (SELECT DISTINCT e.merged FROM reports e
+                      WHERE (?::VARCHAR IS NULL OR e.type = upper(?))
+                        AND {_side_sql('actor')} AND {_side_sql('target')}
+                        AND (?::VARCHAR IS NULL OR {_matches_sql('actor')} OR {_matches_sql('target')})
+                        AND (?::VARCHAR IS NULL OR coalesce(e.date, e.published) >= ?)
+                        AND (?::VARCHAR IS NULL OR coalesce(e.date, e.published) <= ?))
+              SELECT min(e.event_id) AS id, any_value(e.merged_id) AS merged_id, any_value(e.type) AS type,
+                     {_first('actor')} AS actor, {_first('actor_entity')} AS actor_entity,
+                     {_first('target')} AS target, {_first('target_entity')} AS target_entity,
+                     {_first('place')} AS place, max(e.date) AS date, min(e.published) AS first_reported,
+                     bool_or(e.negated) AS negated, bool_or(e.hypothetical) AS hypothetical,
+                     {_first('cameo')} AS cameo, {REPORT_COUNTS},
+                     list({{'article_id': e.article_id, 'title': e.title, 'site': e.site, 'url': e.url,
+                           'published': e.published, 'evidence': e.evidence_text, 'start': e.evidence_start,
+                           'end': e.evidence_end}} ORDER BY e.published, e.article_id) AS sources
+              FROM reports e WHERE e.merged IN (SELECT merged FROM hit) GROUP BY e.merged"""
     params = [type, type, *_side_params(sides["actor"]), *_side_params(sides["target"]),
               sides["entity"][0], *_side_params(sides["entity"])[1:], *_side_params(sides["entity"])[1:],
               date_from, date_from, date_to, _upper(date_to)]
     return page(con, sql, params, limit=limit, offset=offset, order="coalesce(date, first_reported) DESC NULLS LAST, type, id")
 
 
+# How often a merged event was reported: every report; once per duplicate group (a wire story
+# and its copies are one independent report); and by how many sites (an unknown site is the
+# article's own).
+REPORT_COUNTS = """count(*) AS reports, count(DISTINCT e.copy) AS independent_reports,
+                   count(DISTINCT coalesce(e.site, e.article_id)) AS outlets"""
+
+
+# Every event with its article's fields, its sides' canonical ids, its merged event and its copy
+# group. Reports the merge pass has not grouped (rows written without it) are one event when
+# their type, canonical sides, own date and flags are the same.
+REPORTS_SQL = """reports AS (
+    SELECT e.*, a.published, a.site, a.title, a.url, la.canonical_id AS actor_canonical,
+           lt.canonical_id AS target_canonical, m.merged_id,
+           coalesce(m.merged_id, concat_ws(chr(31), 'same', e.type,
+                    coalesce(lower(coalesce(la.canonical_id, e.actor_entity, e.actor)), ''),
+                    coalesce(lower(coalesce(lt.canonical_id, e.target_entity, e.target)), ''),
+                    coalesce(e.date, ''), e.negated::VARCHAR, e.hypothetical::VARCHAR)) AS merged,
+           coalesce(d.group_id, e.article_id) AS copy
+    FROM events e JOIN articles a ON a.id = e.article_id
+    LEFT JOIN event_members m ON m.article_id = e.article_id AND m.event_id = e.event_id
+    LEFT JOIN duplicate_members d ON d.article_id = e.article_id
+    LEFT JOIN entity_links la ON la.article_id = e.article_id AND la.entity_id = e.actor_entity
+    LEFT JOIN entity_links lt ON lt.article_id = e.article_id AND lt.entity_id = e.target_entity)"""
+
+
+def _first(column: str) -> str:
+    """Return the aggregate of a merged event's column: its first report's value that is there."""
+    return f"first(e.{column} ORDER BY e.{column} IS NULL, e.published, e.article_id)"
+
+
 def _matches_sql(side: str) -> str:
     """Return the condition that an event's actor or target is a given entity (canonical ids, then name)."""
-    return f"(coalesce(l_{side}.canonical_id, e.{side}_entity) IN (SELECT unnest(?::VARCHAR[])) OR lower(e.{side}) = lower(?))"
+    return f"(coalesce(e.{side}_canonical, e.{side}_entity) IN (SELECT unnest(?::VARCHAR[])) OR lower(e.{side}) = lower(?))"
 
 
 def _side_sql(side: str) -> str:
@@ -321,8 +351,10 @@ def stories(con: duckdb.DuckDBPyConnection, *, limit: int = 20, offset: int = 0)
     if not _has_table(con, "story_members"):
         return {"items": [], "total": 0}
     sql = """SELECT m.story_id AS id, any_value(a.title ORDER BY a.published, a.id) AS title,
-                    list(DISTINCT a.language) AS languages, list(DISTINCT a.site) AS sites,
-                    count(*) AS articles, min(a.published) AS first, max(a.published) AS last
+                    list_sort(list(DISTINCT a.language)) AS languages, list_sort(list(DISTINCT a.site)) AS sites,
+                    count(*) AS articles, min(a.published) AS first, max(a.published) AS last,
+                    list({'id': a.id, 'source': a.source, 'site': a.site, 'url': a.url, 'language': a.language,
+                          'published': a.published, 'title': a.title} ORDER BY a.published, a.id) AS members
              FROM story_members m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id"""
     return page(con, sql, [], limit=limit, offset=offset, order="articles DESC, last DESC NULLS LAST, id")
 
@@ -337,10 +369,12 @@ def story(con: duckdb.DuckDBPyConnection, story_id: str) -> dict[str, Any] | Non
     if not members:
         return None
     ids = [member["id"] for member in members]
-    merged = _rows(con, """SELECT type, actor, target, place, date, count(*) AS reports,
-                                  list(DISTINCT article_id) AS articles
-                           FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
-                           GROUP BY ALL ORDER BY reports DESC, date NULLS LAST, type""", ids)
+    merged = _rows(con, f"""WITH {REPORTS_SQL}
+                            SELECT any_value(e.type) AS type, {_first('actor')} AS actor, {_first('target')} AS target,
+                                   {_first('place')} AS place, max(e.date) AS date, {REPORT_COUNTS},
+                                   list(DISTINCT e.article_id ORDER BY e.article_id) AS articles
+                            FROM reports e WHERE e.article_id IN (SELECT unnest(?::VARCHAR[]))
+                            GROUP BY e.merged ORDER BY reports DESC, date NULLS LAST, type, actor""", ids)
     return {"id": story_id, "title": members[0]["title"], "languages": sorted({m["language"] or "" for m in members}),
             "members": members, "events": merged}
 
