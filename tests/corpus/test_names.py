@@ -123,6 +123,13 @@ def test_a_lone_surname_joins_nobody_without_shared_context(hand_store):
                                                             canonical_of(hand_store, "sp1", "Sergei Shoigu")}
 
 
+def test_a_lone_surname_sharing_only_a_country_joins_nobody(hand_store):
+    write_shoigu_articles(hand_store)
+    write_article(hand_store, "xx2", "2016-12-07", "other.example", [("Shoigu", "PER", []), ("Russie", "LOC", [])])
+    passes.run_passes(hand_store)
+    assert canonical_of(hand_store, "xx2", "Shoigu") != canonical_of(hand_store, "fr1", "Sergueï Choïgou")
+
+
 def test_a_new_article_links_to_the_canonical_entities_already_there(hand_store):
     write_shoigu_articles(hand_store)
     passes.run_passes(hand_store)

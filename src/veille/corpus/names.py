@@ -107,7 +107,8 @@ def rules() -> dict[str, Any]:
 
 def fold(text: str) -> str:
     """Return a name transliterated to ASCII, without leading article, accents, case or punctuation."""
-    text = name_key(anyascii(text or ""))
+    text = (text or "").replace("\u00ad", "").replace("¬", "")  # soft and print hyphens: "Cle¬menceau"
+    text = name_key(anyascii(text))
     text = re.sub(r"'s$", "", text)
     return " ".join(re.sub(r"[^\w\s+-]", " ", text).split())
 
@@ -163,6 +164,13 @@ def _alias_groups() -> Iterable[list[str]]:
     table = rules()["aliases"]
     yield from table["organisations"]
     yield from table["cities"]
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    """Return the keys of the countries and large regions of the places data."""
+    places = load_lexicon("places", "en")
+    return frozenset(fold(name) for section in ("countries", "regions") for name in places.get(section, {}))
 
 
 def _french_names(section: str, french: str | None) -> list[str]:
@@ -279,8 +287,10 @@ def _add_context(seen: list[Seen]) -> None:
 
 
 def _token(item: Seen) -> str:
-    """Return how an entity counts as another's neighbour: a person by name, a thing by key."""
-    return ("p:" if item.is_person else "x:") + item.key
+    """Return how an entity counts as another's neighbour: a person by name, a country apart, a thing by key."""
+    if item.is_person:
+        return "p:" + item.key
+    return ("c:" if item.key in countries() else "x:") + item.key
 
 
 def blocks_of(item: Seen) -> list[str]:
@@ -377,15 +387,16 @@ def evidence(item: Seen, canonical: Canonical) -> int | None:
 
     Shared role words and shared neighbours are evidence; the same site is too, for a full name,
     unless both have roles and share neither (a minister and a footballer of one name). A lone
-    surname, on either side, needs shared role words or neighbours.
+    surname, on either side, needs shared role words or a shared neighbour other than a country
+    (two Maréchals of French news share France).
     """
     data = canonical.data
     roles = len(item.role_words & set(data.get("role_words", {})))
-    neighbours = len(item.context & set(data.get("neighbours", {})))
+    shared = item.context & set(data.get("neighbours", {}))
     same_site = bool(item.site) and item.site in data.get("sites", {})
-    if roles or neighbours:
-        return roles + neighbours + same_site
     full = is_full(item.words) and all(is_full(words) for words in canonical.keys)
+    if roles or (shared and full) or any(not token.startswith("c:") for token in shared):
+        return roles + len(shared) + same_site
     conflict = bool(item.role_words) and bool(data.get("role_words"))
     return 1 if same_site and full and not conflict else None
 
