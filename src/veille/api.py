@@ -272,6 +272,14 @@ def get_story(request: Request, story_id: Annotated[str, PathPart(max_length=64)
     return found(store_of(request).story(story_id), "story")
 
 
+@router.get("/duplicates", summary="Copies of one text: exact, near, and wire copies across outlets")
+def list_duplicates(request: Request, kind: Annotated[str | None, Query(
+                        pattern="^(exact|near|syndication)$", description="Only groups of this kind.")] = None,
+                    limit: Limit = 20, offset: Offset = 0):
+    """Return the duplicate groups, most copies first, each with every copy."""
+    return listing(store_of(request).duplicates(kind=kind, limit=limit, offset=offset), limit, offset)
+
+
 @router.get("/stats", summary="Counts of what the store holds, and how current the answers are")
 def get_stats(request: Request):
     """Return the store's counts, the search facets and the snapshot's status."""

@@ -1,4 +1,4 @@
-"""The `veille` command line: extract, ingest, rebuild, show, stats, export, search, events, serve."""
+"""The `veille` command line: extract, ingest, rebuild, show, stats, export, search, events, duplicates, serve."""
 from __future__ import annotations
 
 import json
@@ -273,6 +273,36 @@ def events(
     display.print_events(Console(), found, db, filtered)
 
 
+class DuplicateKind(str, Enum):
+    """The kinds of duplicate groups."""
+
+    exact = "exact"
+    near = "near"
+    syndication = "syndication"
+
+
+@app.command()
+def duplicates(
+    db: DbOption = DEFAULT_DB,
+    kind: Annotated[Optional[DuplicateKind], typer.Option("--kind", help="Only groups of this kind.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Groups to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per group.")] = False,
+) -> None:
+    """List the groups of copies: exact duplicates, near duplicates and wire stories syndicated across outlets."""
+    from veille.store import queries
+    from veille.store.connect import open_store
+
+    if limit < 1:
+        raise UsageError(f"--limit {limit} shows nothing; give 1 or more")
+    with open_store(db, read_only=True) as con:
+        found = queries.duplicates(con, kind=kind and kind.value, limit=limit)
+    if as_json:
+        for item in found["items"]:
+            print(json.dumps(item, ensure_ascii=False, default=str))
+        return
+    display.print_duplicates(Console(), found, db)
+
+
 def _event_type(value: str | None) -> str | None:
     """Check an event type given on the command line against the PLOVER types; return it in capitals."""
     from veille.nlp.event_lexicon import event_types
@@ -280,6 +310,27 @@ def _event_type(value: str | None) -> str | None:
     if value is None or value.upper() in event_types():
         return value and value.upper()
     raise UsageError(f"--type {value!r} is not an event type; use one of {', '.join(sorted(event_types()))}")
+
+
+@app.command()
+def stories(
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option("--limit", help="Stories to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per story.")] = False,
+) -> None:
+    """List the stories: articles about one happening across outlets and languages, largest first."""
+    from veille.store import queries
+    from veille.store.connect import open_store
+
+    if limit < 1:
+        raise UsageError(f"--limit {limit} shows nothing; give 1 or more")
+    with open_store(db, read_only=True) as con:
+        found = queries.stories(con, limit=limit)
+    if as_json:
+        for item in found["items"]:
+            print(json.dumps({"story": item.pop("id"), **item}, ensure_ascii=False, default=str))
+        return
+    display.print_stories(Console(), found, db)
 
 
 @app.command()
@@ -302,27 +353,6 @@ def entity(
         print(json.dumps(found, ensure_ascii=False, default=str))
     else:
         display.print_entity(Console(), found)
-
-
-@app.command()
-def stories(
-    db: DbOption = DEFAULT_DB,
-    limit: Annotated[int, typer.Option("--limit", help="Stories to show.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per story.")] = False,
-) -> None:
-    """List the stories: articles about one happening across outlets and languages, largest first."""
-    from veille.store import queries
-    from veille.store.connect import open_store
-
-    if limit < 1:
-        raise UsageError(f"--limit {limit} shows nothing; give 1 or more")
-    with open_store(db, read_only=True) as con:
-        found = queries.stories(con, limit=limit)
-    if as_json:
-        for item in found["items"]:
-            print(json.dumps({"story": item.pop("id"), **item}, ensure_ascii=False, default=str))
-        return
-    display.print_stories(Console(), found, db)
 
 
 @app.command()

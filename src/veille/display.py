@@ -196,6 +196,25 @@ def print_events(console: Console, found: dict[str, Any], db: str, filtered: boo
         console.print(f"[dim]showing {len(found['items'])} of {found['total']}: --limit for more[/]")
 
 
+def print_duplicates(console: Console, found: dict[str, Any], db: str) -> None:
+    """Print duplicate groups: kind, agency, outlets and copies, then each copy's relation, site and title."""
+    if not found["items"]:
+        console.print(f"no duplicate groups in {db}: the corpus passes find them at ingest (or `veille rebuild`)",
+                      highlight=False, soft_wrap=True)
+        return
+    console.print(f"{found['total']} group(s) of copies", highlight=False)
+    for group in found["items"]:
+        agency = f" · {escape(group['agency'])}" if group.get("agency") else ""
+        console.print(f"\n[bold]{group['kind']}[/]{agency} · {group['copies']} copies, "
+                      f"{group['independent_sources']} outlet(s) · {escape(group.get('title') or '')}")
+        for member in group["members"]:
+            console.print(f"  {member['relation']:<14} {member['similarity']:.2f}  {member['published'] or '—'}  "
+                          f"{escape(member.get('site') or member.get('source') or '')}  [dim]{member['id'][:12]}[/]",
+                          highlight=False)
+    if found["total"] > len(found["items"]):
+        console.print(f"[dim]showing {len(found['items'])} of {found['total']}: --limit for more[/]")
+
+
 def no_events_note(db: str, filtered: bool) -> str:
     """Return the line that says a list of events is empty, and why it may be."""
     if filtered:

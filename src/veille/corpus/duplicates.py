@@ -1,8 +1,8 @@
 """The duplicates pass: exact and near copies of an article, and wire copies across outlets.
 
 For each new article: its normalised text's hash, its shingle count and MinHash signature
-(text_signatures), and its LSH band keys (lsh_bands). Candidates are the stored articles
-sharing its text hash or one of its band keys, found by a join; a candidate pair is kept
+(text_signatures), its LSH band keys and the hashes of its long paragraphs (lsh_bands).
+Candidates are the stored articles sharing its text hash or one of these keys, found by a join; a candidate pair is kept
 when the signatures agree (`shingles.link`). Groups are the connected components of kept pairs:
 a new article joins a group, or merges several, and only the groups it touches are
 rewritten (veille.corpus.syndication describes each: kind, agency, representative).
@@ -19,6 +19,11 @@ from veille.corpus.syndication import describe_groups
 NAME = "duplicates"
 TABLES = ("text_signatures", "lsh_bands", "duplicate_groups", "duplicate_members")
 
+# A paragraph found in more articles than this is a site's stock text (a newsletter box the
+# cleaner kept, a standard disclaimer), not a sign of copying: its key finds no candidates.
+# 50: more outlets than a trimmed wire copy usually has, few enough that a chunk's candidate
+# pairs stay bounded whatever the store's size.
+MAX_SHARED_PARAGRAPH = 50
 # Texts with fewer shingles than this are matched by their hash only: a two-line brief
 # would otherwise share its band keys with every other brief built from the same phrases.
 MIN_INDEXED = 8
@@ -42,18 +47,20 @@ def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Non
     ids, hashes, sizes, signatures = [], [], [], []
     band_rows: tuple[list, list, list] = ([], [], [])
     for article_id, text in rows:
-        normalised = shingles.normalise(text)
+        paragraphs = shingles.normalised_paragraphs(text)
+        normalised = " ".join(paragraphs)
         shingle_set = shingles.shingles(normalised)
         signature = shingles.signature(shingle_set)
         ids.append(article_id)
         hashes.append(shingles.text_hash(normalised))
         sizes.append(len(shingle_set))
         signatures.append(signature)
-        if len(shingle_set) >= MIN_INDEXED:
-            for band, key in enumerate(shingles.band_keys(signature)):
-                band_rows[0].append(band)
-                band_rows[1].append(key)
-                band_rows[2].append(article_id)
+        keys = list(enumerate(shingles.band_keys(signature))) if len(shingle_set) >= MIN_INDEXED else []
+        keys += [(shingles.PARAGRAPH_BAND, key) for key in shingles.paragraph_keys(paragraphs)]
+        for band, key in keys:
+            band_rows[0].append(band)
+            band_rows[1].append(key)
+            band_rows[2].append(article_id)
     con.execute("DELETE FROM text_signatures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
     con.execute("DELETE FROM lsh_bands WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
     con.execute("""INSERT INTO text_signatures SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
@@ -62,14 +69,20 @@ def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Non
                 list(band_rows))
 
 
-# The candidates of a chunk: the articles sharing its text hash or one of its band keys,
+# The candidates of a chunk: the articles sharing its text hash, one of its band keys or one
+# of its long paragraphs (unless that paragraph is stock text),
 # each pair once (a < b), with the share of equal signature values (the estimated J).
 CANDIDATES_SQL = f"""
 WITH chunk AS (SELECT unnest(?::VARCHAR[]) AS id),
+mine AS (SELECT band, key, article_id FROM lsh_bands WHERE article_id IN (SELECT id FROM chunk)),
+stock AS (SELECT key FROM lsh_bands
+          WHERE band = {shingles.PARAGRAPH_BAND}
+            AND key IN (SELECT key FROM mine WHERE band = {shingles.PARAGRAPH_BAND})
+          GROUP BY key HAVING count(*) > {MAX_SHARED_PARAGRAPH}),
 pairs AS (
     SELECT least(c.article_id, o.article_id) AS a, greatest(c.article_id, o.article_id) AS b
-    FROM lsh_bands c JOIN lsh_bands o ON o.band = c.band AND o.key = c.key AND o.article_id <> c.article_id
-    WHERE c.article_id IN (SELECT id FROM chunk)
+    FROM mine c JOIN lsh_bands o ON o.band = c.band AND o.key = c.key AND o.article_id <> c.article_id
+    WHERE NOT (c.band = {shingles.PARAGRAPH_BAND} AND c.key IN (SELECT key FROM stock))
     UNION
     SELECT least(c.article_id, o.article_id), greatest(c.article_id, o.article_id)
     FROM text_signatures c JOIN text_signatures o ON o.text_hash = c.text_hash AND o.article_id <> c.article_id

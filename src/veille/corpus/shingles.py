@@ -9,11 +9,13 @@ BANDS bands of ROWS values; two texts sharing one band's values are candidates.
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import unicodedata
 from collections.abc import Sequence
 
 import ftfy
+from ftfy.badness import is_bad
 from rensa import RMinHash
 
 from veille.records import content_id
@@ -29,6 +31,12 @@ SEED = 20261130  # fixed: signatures stored in the table must stay comparable ac
 # half of its paragraphs (J = 0.5) is still found, unrelated articles almost never meet.
 BANDS = 32
 ROWS = PERMUTATIONS // BANDS
+# A long paragraph shared word for word is a candidate too, kept in lsh_bands as band number
+# PARAGRAPH_BAND: a copy trimmed to its first quarter shares J = 0.25 with the full text,
+# which the bands find one time in eight (eval/duplicates.py, trim_25), but it shares its
+# paragraphs. 20 words: a sentence or two, longer than a stock line ("Read more", a byline).
+PARAGRAPH_BAND = BANDS
+PARAGRAPH_WORDS = 20
 
 # Thresholds, chosen on the controlled copies of eval/duplicates.py (docs/quality.md,
 # "Duplicates and syndication"): at J >= 0.5 no negative pair of the set is kept (the
@@ -42,17 +50,24 @@ CONTAINED = 0.8
 # sentence: 40 shingles, about two short paragraphs.
 MIN_CONTAINED = 40
 _FTFY = ftfy.TextFixerConfig(unescape_html=False, explain=False)
+# Punctuation, symbols and the underscore fold to spaces: quotes, dashes and apostrophes of
+# every typography alike ("c’est", "c'est" and "c est" are one text).
+_NOT_WORD = re.compile(r"[\W_]+")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def normalise(text: str) -> str:
     """Return text as copies of one story share it: mojibake fixed, NFKC, casefolded, punctuation and spaces folded."""
-    text = unicodedata.normalize("NFKC", ftfy.fix_text(text, config=_FTFY)).casefold()
-    return " ".join("".join(_fold(char) for char in text).split())
+    return " ".join(normalised_paragraphs(text))
 
 
-def _fold(char: str) -> str:
-    """Return a character, or a space for punctuation, symbols and separators (quotes and dashes alike)."""
-    return " " if unicodedata.category(char)[0] in "PSZC" else char
+def normalised_paragraphs(text: str) -> list[str]:
+    """Return the normalised paragraphs of a text (paragraphs are separated by blank lines), empty ones left out."""
+    if not text.isascii() and is_bad(text):  # ftfy's own test for mojibake; a third of fix_text's time
+        text = ftfy.fix_text(text, config=_FTFY)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    folded = (" ".join(_NOT_WORD.sub(" ", paragraph).split()) for paragraph in _BLANK_LINE.split(text))
+    return [paragraph for paragraph in folded if paragraph]
 
 
 def text_hash(normalised: str) -> str:
@@ -80,8 +95,19 @@ def band_keys(minhash: Sequence[int]) -> list[int]:
     keys = []
     for band in range(BANDS):
         values = struct.pack(f"<{ROWS}I", *minhash[band * ROWS:(band + 1) * ROWS])
-        keys.append(int.from_bytes(hashlib.blake2b(values, digest_size=8).digest(), "little"))
+        keys.append(_key(values))
     return keys
+
+
+def paragraph_keys(paragraphs: list[str]) -> list[int]:
+    """Return the 64-bit hashes of the normalised paragraphs of PARAGRAPH_WORDS words or more."""
+    return sorted({_key(paragraph.encode("utf-8")) for paragraph in paragraphs
+                   if paragraph.count(" ") + 1 >= PARAGRAPH_WORDS})
+
+
+def _key(data: bytes) -> int:
+    """Return a 64-bit hash of some bytes."""
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def similarity(first: Sequence[int], second: Sequence[int]) -> float:
@@ -100,12 +126,13 @@ def containment(jaccard: float, size_a: int, size_b: int) -> float:
     return min(1.0, overlap(jaccard, size_a, size_b) / smaller) if smaller else 0.0
 
 
-def link(exact: bool, jaccard: float, size_a: int, size_b: int) -> str | None:
+def link(exact: bool, jaccard: float, size_a: int, size_b: int, *, near: float = NEAR,
+         contained: float = CONTAINED, min_contained: int = MIN_CONTAINED) -> str | None:
     """Say how two texts are copies (exact, near, contained) from their hashes, J and sizes; None if not."""
     if exact:
         return "exact"
-    if jaccard >= NEAR:
+    if jaccard >= near:
         return "near"
-    if min(size_a, size_b) >= MIN_CONTAINED and containment(jaccard, size_a, size_b) >= CONTAINED:
+    if min(size_a, size_b) >= min_contained and containment(jaccard, size_a, size_b) >= contained:
         return "contained"
     return None

@@ -391,3 +391,48 @@ def facets(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "sites": _counts(con, "SELECT coalesce(site, 'unknown'), count(*) FROM articles GROUP BY 1"),
             "event_types": _counts(con, "SELECT type, count(*) FROM events GROUP BY 1"),
             "first": first, "last": last}
+
+
+# Duplicate groups (veille.corpus.duplicates): each copy is listed, byte-identical page copies
+# (page_copies) beside the article they repeat; `independent_sources` counts outlets, not copies.
+DUPLICATE_GROUPS_SQL = """SELECT g.group_id AS "group", g.kind, g.agency, g.representative, g.earliest,
+                                 r.title, r.published, g.sites AS independent_sources, g.members AS copies
+                          FROM duplicate_groups g JOIN articles r ON r.id = g.representative
+                          WHERE (?::VARCHAR IS NULL OR g.kind = ?)"""
+DUPLICATE_MEMBERS_SQL = """
+    SELECT * FROM (
+    SELECT m.group_id, a.id, a.source, a.site, a.url, a.title, a.published, a.wire_source,
+           m.similarity, m.relation, false AS page_copy
+    FROM duplicate_members m JOIN articles a ON a.id = m.article_id
+    WHERE m.group_id IN (SELECT unnest(?::VARCHAR[]))
+    UNION ALL
+    SELECT m.group_id, a.id, c.source, coalesce(c.site, a.site), coalesce(c.url, a.url), a.title, a.published,
+           a.wire_source, 1.0, 'exact', true
+    FROM duplicate_members m JOIN page_copies c ON c.page_id = m.article_id JOIN articles a ON a.id = m.article_id
+    WHERE m.group_id IN (SELECT unnest(?::VARCHAR[])))
+    ORDER BY group_id, relation <> 'representative', published NULLS LAST, page_copy, id, source"""
+
+
+def duplicates(con: duckdb.DuckDBPyConnection, *, kind: str | None = None, limit: int = 20,
+               offset: int = 0) -> dict[str, Any]:
+    """Return the groups of copies (exact, near, syndication), most copies first, each with every copy."""
+    if not _has_table(con, "duplicate_groups"):
+        return {"items": [], "total": 0}
+    found = page(con, DUPLICATE_GROUPS_SQL, [kind, kind], limit=limit, offset=offset,
+                 order='copies DESC, published DESC NULLS LAST, "group"')
+    members: dict[str, list] = {}
+    ids = [item["group"] for item in found["items"]]
+    for row in _rows(con, DUPLICATE_MEMBERS_SQL, ids, ids):
+        members.setdefault(row.pop("group_id"), []).append(row)
+    for item in found["items"]:
+        item["members"] = members.get(item["group"], [])
+        item["sites"] = sorted({member["site"] for member in item["members"] if member["site"]})
+    return found
+
+
+def duplicate_group_of(con: duckdb.DuckDBPyConnection, article_id: str) -> str | None:
+    """Return the id of the duplicate group an article belongs to, or None (a story counts a group once)."""
+    if not _has_table(con, "duplicate_members"):
+        return None
+    row = con.execute("SELECT group_id FROM duplicate_members WHERE article_id = ?", [article_id]).fetchone()
+    return row[0] if row else None

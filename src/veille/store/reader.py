@@ -140,6 +140,12 @@ class Store:
         with self.cursor() as con:
             return queries.story(con, story_id)
 
+    def duplicates(self, *, kind: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+        """Return the groups of copies (exact, near, syndication), most copies first."""
+        _check_page(limit, offset)
+        with self.cursor() as con:
+            return queries.duplicates(con, kind=kind, limit=limit, offset=offset)
+
     def stats(self) -> dict[str, Any]:
         """Return the store's counts (the `veille stats --json` object)."""
         with self.cursor() as con:
