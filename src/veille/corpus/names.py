@@ -47,7 +47,8 @@ TABLES = ("canonical_entities", "entity_links", "name_blocks")
 # none scores 90 or more). "Poutine"/"Putin" scores 91. See docs/corpus.md.
 SIMILAR = 90
 # What a canonical entity keeps of its context, spellings and roles, most frequent first:
-# enough for evidence, bounded so that a famous name costs what an obscure one does.
+# enough for evidence, bounded so that a famous name costs what an obscure one does (trimmed
+# back to KEPT when twice as many, so that the sorting is rare).
 KEPT = 100
 KEPT_KEYS = 20
 PERSON = "PER"
@@ -87,9 +88,15 @@ class Canonical:
     new: bool = False
 
     @property
-    def keys(self) -> list[list[str]]:
+    def keys(self) -> list[tuple[str, ...]]:
         """Return the name words of every spelling seen (a person's)."""
-        return [key.split() for key in self.data.get("keys", [])]
+        return [_words_of(key) for key in self.data.get("keys", [])]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _words_of(key: str) -> tuple[str, ...]:
+    """Return the words of a person's matching key."""
+    return tuple(key.split())
 
 
 # ---- rules ---------------------------------------------------------------------------------
@@ -105,6 +112,7 @@ def rules() -> dict[str, Any]:
     return data
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a chunk names the same people and places again and again
 def fold(text: str) -> str:
     """Return a name transliterated to ASCII, without leading article, accents, case or punctuation."""
     text = (text or "").replace("\u00ad", "").replace("¬", "")  # soft and print hyphens: "Cle¬menceau"
@@ -124,6 +132,7 @@ def titles() -> frozenset[str]:
     return frozenset(fold(word) for word in words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def person_words(name: str) -> tuple[str, ...]:
     """Return the words a person's name is matched by: folded, titles dropped, respelt."""
     words = fold(name).split()
@@ -427,17 +436,17 @@ def _add_roles(data: dict[str, Any], item: Seen) -> None:
     for role in item.roles:
         first, last, articles = roles.get(role, [item.published, item.published, 0])
         roles[role] = [_least(first, item.published), _most(last, item.published), articles + 1]
-    if len(roles) > KEPT:  # the most often seen, then the latest
+    if len(roles) > 2 * KEPT:  # the most often seen, then the latest
         kept = sorted(roles.items(), key=lambda entry: (entry[1][2], entry[1][1] or "", entry[0]), reverse=True)
         data["roles"] = dict(kept[:KEPT])
 
 
 def _keep_count(data: dict[str, Any], name: str, values: Iterable[str]) -> None:
-    """Count these values in data[name], keeping the KEPT most frequent."""
+    """Count these values in data[name], keeping the KEPT most frequent (trimmed when twice as many)."""
     counts = data.setdefault(name, {})
     for value in values:
         counts[value] = counts.get(value, 0) + 1
-    if len(counts) > KEPT:
+    if len(counts) > 2 * KEPT:
         data[name] = dict(sorted(counts.items(), key=lambda entry: (-entry[1], entry[0]))[:KEPT])
 
 
