@@ -43,6 +43,12 @@ def test_places_and_organisations_meet_across_languages_through_their_aliases():
     assert names.thing_key("Alger") != names.thing_key("Algérie")
 
 
+def test_a_common_noun_phrase_names_no_one_thing_but_a_nationality_or_a_capital_does():
+    assert names.is_generic("le conseil municipal") and names.is_generic("gouvernement")
+    assert not names.is_generic("armée malienne") and not names.is_generic("place Royale")
+    assert not names.is_generic("onu")  # an alias
+
+
 def test_roles_compare_by_their_words_in_one_language():
     assert names.role_words(["Finance Minister"]) == names.role_words(["ministre des Finances"])
 
@@ -128,6 +134,16 @@ def test_a_lone_surname_sharing_only_a_country_joins_nobody(hand_store):
     write_article(hand_store, "xx2", "2016-12-07", "other.example", [("Shoigu", "PER", []), ("Russie", "LOC", [])])
     passes.run_passes(hand_store)
     assert canonical_of(hand_store, "xx2", "Shoigu") != canonical_of(hand_store, "fr1", "Sergueï Choïgou")
+
+
+def test_a_generic_name_is_one_thing_on_one_site_only(hand_store):
+    write_article(hand_store, "c1", "2020-01-01", "nantes.example", [("conseil municipal", "ORG", [])])
+    write_article(hand_store, "c2", "2020-01-02", "nantes.example", [("conseil municipal", "ORG", [])])
+    write_article(hand_store, "c3", "2020-01-03", "lyon.example", [("conseil municipal", "ORG", [])])
+    passes.run_passes(hand_store)
+    nantes = canonical_of(hand_store, "c1", "conseil municipal", "ORG")
+    assert canonical_of(hand_store, "c2", "conseil municipal", "ORG") == nantes
+    assert canonical_of(hand_store, "c3", "conseil municipal", "ORG") != nantes
 
 
 def test_a_new_article_links_to_the_canonical_entities_already_there(hand_store):

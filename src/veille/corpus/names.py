@@ -182,6 +182,26 @@ def countries() -> frozenset[str]:
     return frozenset(fold(name) for section in ("countries", "regions") for name in places.get(section, {}))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def is_generic(name: str) -> bool:
+    """Say whether a thing's name is a common noun phrase: no capital, no alias, no nationality."""
+    folded = fold(name)
+    if any(char.isupper() for char in name) or folded in aliases():
+        return False
+    return not any(word in demonyms() for word in folded.split())
+
+
+@functools.cache
+def demonyms() -> frozenset[str]:
+    """Return the nationality words of the places data, folded ("malienne", "russian")."""
+    words = set()
+    for language in ("fr", "en"):
+        for section in ("countries", "regions"):
+            for entry in load_lexicon("places", language).get(section, {}).values():
+                words.update(fold(word) for word in entry.get("demonyms", []))
+    return frozenset(words)
+
+
 def _french_names(section: str, french: str | None) -> list[str]:
     """Return the names a place goes by in French, from places.fr.toml."""
     if not french:
@@ -278,10 +298,16 @@ def read_entities(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> lis
     for item in seen:
         item.words = person_words(item.name) if item.is_person else ()
         item.words = item.words or (fold(item.name) or item.entity_id,)
-        item.key = " ".join(item.words) if item.is_person else thing_key(item.name) or item.entity_id
+        item.key = " ".join(item.words) if item.is_person else _thing_key_of(item)
         item.role_words = role_words(item.roles)
     _add_context(seen)
     return seen
+
+
+def _thing_key_of(item: Seen) -> str:
+    """Return a thing's key; a generic name ("le conseil municipal", "le gouvernement") is one thing a site only."""
+    key = thing_key(item.name) or item.entity_id
+    return f"{key} @{item.site or item.article_id}" if is_generic(item.name) else key
 
 
 def _add_context(seen: list[Seen]) -> None:
