@@ -119,6 +119,7 @@ def test_the_entity_page_gathers_every_spelling_with_roles_and_their_dates(hand_
         "Russian Defence Minister": ("2016-11-29", "2016-11-29")}
     assert queries.entity(hand_store, "Шойгу")["id"] == queries.entity(hand_store, "Sergueï Choïgou")["id"] == found["id"]
     assert [day["day"] for day in found["timeline"]] == ["2016-11-28", "2016-11-29", "2016-12-02", "2016-12-05"]
+    assert queries.entity_ids(hand_store, "Serguei Shoïgou") == [found["id"]]  # a spelling never seen, by its key
 
 
 def test_a_lone_surname_joins_nobody_without_shared_context(hand_store):
@@ -208,6 +209,13 @@ def test_french_and_english_names_of_one_place_or_organisation_are_one_entity(sa
     for pair in (("Sénégal", "Senegal"), ("Union européenne", "European Union"), ("Union africaine", "African Union"),
                  ("Bruxelles", "Brussels"), ("Darfour", "Darfur"), ("Hongrie", "Hungary")):
         assert len({c for name in pair for c in canonicals_named(samples, name)}) == 1, pair
+
+
+def test_lists_and_pages_count_an_organisation_once_under_all_its_names(samples):
+    union = queries.entity(samples, "EU")
+    assert {v["text"] for v in union["variants"]} == {"EU", "Union européenne", "European Union"}
+    listed = [item for item in queries.entities(samples, type="ORG", limit=500)["items"] if item["id"] == union["id"]]
+    assert len(listed) == 1 and listed[0]["articles"] == union["articles"] == 4
 
 
 def test_incremental_runs_in_small_chunks_give_what_a_rebuild_gives(samples_store, tmp_path, monkeypatch):
