@@ -275,21 +275,8 @@ def linked(candidates, prints: Fingerprints, **thresholds) -> set[tuple[int, int
 
 def grouped(found: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """Return the pairs that end in one group when the found pairs are joined transitively, as the pass does."""
-    parent: dict[int, int] = {}
-
-    def root(node: int) -> int:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for a, b in found:
-        parent[root(a)] = root(b)
-    members: dict[int, list[int]] = {}
-    for node in list(parent):
-        members.setdefault(root(node), []).append(node)
-    return {(min(a, b), max(a, b)) for group in members.values() for x, a in enumerate(group) for b in group[x + 1:]}
+    groups = duplicates.components([(str(a), str(b)) for a, b in found])
+    return {(min(a, b), max(a, b)) for group in groups for a in map(int, group) for b in map(int, group) if a != b}
 
 
 def prf(found: set, gold: set) -> tuple[float, float, float]:

@@ -35,7 +35,7 @@ def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
     pairs = verified_pairs(con, article_ids)
     touched, members = _touched_groups(con, article_ids, pairs)
     copied = _with_page_copies(con, article_ids)
-    groups = [c for c in _components(members, pairs, copied) if len(c) > 1 or c & copied]
+    groups = [c for c in components(pairs, members, copied) if len(c) > 1 or c & copied]
     _replace_groups(con, touched, groups)
     return len(groups)
 
@@ -116,8 +116,10 @@ def _touched_groups(con: duckdb.DuckDBPyConnection, article_ids: list[str],
     return {group for group, _ in rows}, {article: group for group, article in rows}
 
 
-def _components(members: dict[str, str], pairs: Iterable[tuple], singles: Iterable[str]) -> list[set[str]]:
+def components(pairs: Iterable[tuple], members: dict[str, str] | None = None,
+               singles: Iterable[str] = ()) -> list[set[str]]:
     """Return the connected components of the kept pairs, the existing groups' memberships and single articles."""
+    members = members or {}
     parent: dict[str, str] = {article: article for article in singles}
 
     def root(node: str) -> str:
