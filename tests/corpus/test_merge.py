@@ -163,10 +163,11 @@ def test_a_story_lists_its_merged_events(samples):
     assert events[0]["reports"] == 3 and events[0]["independent_reports"] < 3
 
 
-@pytest.mark.parametrize("module", [stories, merge], ids=["stories", "merge"])
-def test_chunk_by_chunk_gives_what_one_run_gives(samples, module):
-    table = module.TABLES[0]
-    whole = sorted(samples.execute(f"SELECT * FROM {table}").fetchall())
+@pytest.mark.parametrize("module, rows", [
+    (stories, "SELECT story_id, article_id, round(score, 9) FROM story_members"),  # sums in another order
+    (merge, "SELECT * FROM event_members")], ids=["stories", "merge"])
+def test_chunk_by_chunk_gives_what_one_run_gives(samples, module, rows):
+    whole = sorted(samples.execute(rows).fetchall())
     for name in module.TABLES:
         samples.execute(f"DELETE FROM {name}")
     samples.execute("DELETE FROM corpus_seen WHERE pass = ?", [module.NAME])
@@ -175,4 +176,4 @@ def test_chunk_by_chunk_gives_what_one_run_gives(samples, module):
         passes.run_passes(samples, chunk=2)
     finally:
         passes.PASSES = saved
-    assert sorted(samples.execute(f"SELECT * FROM {table}").fetchall()) == whole
+    assert sorted(samples.execute(rows).fetchall()) == whole

@@ -67,10 +67,10 @@ def test_a_story_scores_the_mean_over_its_members_so_one_alike_member_does_not_p
         clusters.day[article] = date(2026, 11, 25)
     clusters.members["s"] = ["m1", "m2"]
     clusters.story_of.update(m1="s", m2="s")
-    partner, score = stories.best_story(clusters, "new", {"m1": 0.5, "alone": 0.35})
-    assert (partner, score) == ("alone", pytest.approx(0.35))
-    partner, score = stories.best_story(clusters, "new", {"m1": 0.5, "m2": 0.3})
-    assert partner in ("m1", "m2") and score == pytest.approx(0.4)
+    partner, score = stories.best_story(clusters, "new", {"m1": 0.6, "alone": 0.45})
+    assert (partner, score) == ("alone", pytest.approx(0.45))
+    partner, score = stories.best_story(clusters, "new", {"m1": 0.6, "m2": 0.4})
+    assert partner in ("m1", "m2") and score == pytest.approx(0.5)
 
 
 def test_members_outside_the_window_do_not_count_against_a_story():
