@@ -282,7 +282,7 @@ def event_flags(event: dict[str, Any]) -> list[str]:
 def _report_counts(event: dict[str, Any]) -> str:
     """Format how often an event was reported over how many outlets, copies of one wire story once."""
     independent = event.get("independent_reports", event["reports"])
-    copies = f" [dim]({independent} own)[/]" if independent != event["reports"] else ""
+    copies = f" [dim]({independent} indep.)[/]" if independent != event["reports"] else ""
     return f"{event['reports']}{copies}\n[dim]{event.get('outlets', '')}[/]"
 
 
@@ -293,15 +293,14 @@ def print_stories(console: Console, found: dict[str, Any], db: str) -> None:
                       highlight=False, soft_wrap=True)
         return
     table = Table(title=f"{found['total']} story(ies)", title_justify="left", box=box.SIMPLE_HEAD)
-    # The story's first and last days on two lines, and only its title and sites wrapped, keep
-    # the table readable at 80 columns.
-    for column, ratio in (("story", None), ("title", 3), ("languages", None), ("sites", 2), ("dates", None),
-                          ("articles", None)):
-        table.add_column(column, ratio=ratio, no_wrap=ratio is None, justify="right" if column == "articles" else "left")
+    # The story's first and last days on two lines, and its sites counted (`--json` lists them),
+    # keep the table readable at 80 columns.
+    for column in ("story", "title", "languages", "sites", "dates", "articles"):
+        table.add_column(column, no_wrap=column != "title", justify="right" if column in ("sites", "articles") else "left")
     for story in found["items"]:
         dates = story["first"] if story["first"] == story["last"] else f"{story['first']}\n{story['last']}"
-        table.add_row(story["id"][:8], escape(story.get("title") or ""), ", ".join(story["languages"]),
-                      escape(", ".join(site or "?" for site in story["sites"])), dates or "—", str(story["articles"]))
+        table.add_row(story["id"][:8], escape(story.get("title") or ""), ", ".join(lang or "?" for lang in story["languages"]),
+                      str(len(story["sites"])), dates or "—", str(story["articles"]))
     console.print(table)
     if found["total"] > len(found["items"]):
         console.print(f"[dim]showing {len(found['items'])} of {found['total']}: --limit for more[/]")
