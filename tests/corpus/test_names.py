@@ -166,6 +166,21 @@ def test_a_chunk_loads_only_the_canonical_entities_that_share_its_block_keys(han
     assert {c.name for c in index.canonicals.values()} == {"Sergueï Choïgou", "Sergei Shoigu"}
 
 
+def test_only_the_candidates_whose_names_agree_are_read_in_full(hand_store, monkeypatch):
+    write_shoigu_articles(hand_store)
+    passes.run_passes(hand_store)
+    read = []
+    load_data = names.BlockIndex.load_data
+    monkeypatch.setattr(names.BlockIndex, "load_data", lambda self, con, ids: (read.append(set(ids)),
+                                                                                load_data(self, con, ids)))
+    write_article(hand_store, "en5", "2016-12-10", "wire.example", [("Ivan Shoigu", "PER", [])])
+    passes.run_passes(hand_store)
+    write_article(hand_store, "en6", "2016-12-11", "wire.example", [("S. Shoigu", "PER", [])])
+    passes.run_passes(hand_store)
+    assert read[0] == set()  # "Ivan" agrees with no Sergei: no data read
+    assert read[1] == {canonical_of(hand_store, "fr1", "Sergueï Choïgou"), canonical_of(hand_store, "sp1", "Sergei Shoigu")}
+
+
 # ---- the samples ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

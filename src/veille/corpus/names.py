@@ -69,6 +69,7 @@ class Seen:
     key: str = ""
     role_words: frozenset[str] = frozenset()
     context: frozenset[str] = frozenset()  # the keys of the other entities of its article
+    plausible: list[str] = field(default_factory=list)  # the stored candidates its name agrees with
 
     @property
     def is_person(self) -> bool:
@@ -271,6 +272,9 @@ def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
     if not seen:
         return 0
     index = BlockIndex.load(con, seen)
+    for item in seen:
+        item.plausible = [c.id for c in index.candidates(item) if is_plausible(item, c)]
+    index.load_data(con, {canonical_id for item in seen for canonical_id in item.plausible})
     changed: dict[str, Canonical] = {}
     links = []
     for item in seen:
@@ -336,11 +340,18 @@ def blocks_of(item: Seen) -> list[str]:
 
 
 class BlockIndex:
-    """The canonical entities a chunk may link to, loaded by a join on its block keys, and those it creates."""
+    """The canonical entities a chunk may link to, loaded by a join on its block keys, and those it creates.
+
+    A candidate comes with its name and spellings only; what it has been seen with (``data``) is
+    read for the candidates whose names agree with one of the chunk's, so that the cost follows
+    the names that may match, not the size of a block. Spellings are only ever added, and a
+    person must agree with every one, so a name that disagrees at first never agrees later.
+    """
 
     def __init__(self, canonicals: dict[str, Canonical], blocks: dict[str, list[str]], taken: set[str]):
         self.canonicals, self.blocks, self.taken = canonicals, blocks, taken
         self.new_blocks: list[tuple[str, str]] = []
+        self.created: set[str] = set()
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, seen: list[Seen]) -> BlockIndex:
@@ -352,19 +363,32 @@ class BlockIndex:
                                                   ORDER BY block, canonical_id""", [keys]).fetchall():
             blocks.setdefault(block, []).append(canonical_id)
         ids = sorted({canonical_id for found in blocks.values() for canonical_id in found})
-        rows = con.execute("""SELECT canonical_id, name, type, key, data FROM canonical_entities
+        rows = con.execute("""SELECT canonical_id, name, type, key, data->'keys' FROM canonical_entities
                               WHERE canonical_id IN (SELECT unnest(?::VARCHAR[]))""", [ids]).fetchall()
-        canonicals = {row[0]: Canonical(*row[:4], data=json.loads(row[4] or "{}")) for row in rows}
+        canonicals = {row[0]: Canonical(*row[:4], data={"keys": json.loads(row[4] or "[]")}) for row in rows}
         wanted = sorted({item.entity_id for item in seen})
         taken = {row[0] for row in con.execute("""SELECT canonical_id FROM canonical_entities
                                                   WHERE canonical_id IN (SELECT unnest(?::VARCHAR[]))""",
                                                [wanted]).fetchall()}
         return cls(canonicals, blocks, taken)
 
+    def load_data(self, con: duckdb.DuckDBPyConnection, ids: set[str]) -> None:
+        """Read the whole data of these candidates."""
+        wanted = sorted(ids)
+        for canonical_id, data in con.execute("""SELECT canonical_id, data FROM canonical_entities
+                                                 WHERE canonical_id IN (SELECT unnest(?::VARCHAR[]))""",
+                                              [wanted]).fetchall():
+            self.canonicals[canonical_id].data = json.loads(data or "{}")
+
     def candidates(self, item: Seen) -> list[Canonical]:
         """Return the canonical entities that share a block key with an entity, by id."""
         ids = sorted({canonical_id for block in blocks_of(item) for canonical_id in self.blocks.get(block, [])})
         return [self.canonicals[canonical_id] for canonical_id in ids]
+
+    def to_compare(self, item: Seen) -> list[Canonical]:
+        """Return the stored candidates an entity's name agrees with and those this chunk created, by id."""
+        created = {c.id for c in self.candidates(item) if c.id in self.created}
+        return [self.canonicals[canonical_id] for canonical_id in sorted(created.union(item.plausible))]
 
     def create(self, item: Seen) -> Canonical:
         """Create the canonical entity an entity starts: its id is the entity's, unless a namesake has it."""
@@ -372,6 +396,7 @@ class BlockIndex:
         if canonical_id in self.taken:
             canonical_id = content_id(f"{item.entity_id}\x00{item.article_id}")
         self.taken.add(canonical_id)
+        self.created.add(canonical_id)
         canonical = Canonical(canonical_id, item.name, item.type, item.key, new=True)
         self.canonicals[canonical_id] = canonical
         return canonical
@@ -387,9 +412,9 @@ class BlockIndex:
 
 def match(item: Seen, index: BlockIndex) -> tuple[Canonical | None, float]:
     """Return the canonical entity an entity is, with the likeness of their names, or (None, 0)."""
-    candidates = index.candidates(item)
+    candidates = index.to_compare(item)
     if not item.is_person:
-        same = [c for c in candidates if c.type != PERSON and c.key == item.key]
+        same = [c for c in candidates if is_plausible(item, c)]
         return (same[0], 1.0) if same else (None, 0.0)
     ranked = []
     for canonical in candidates:
@@ -406,15 +431,30 @@ def match(item: Seen, index: BlockIndex) -> tuple[Canonical | None, float]:
 
 def _person_score(item: Seen, canonical: Canonical) -> tuple[int, float] | None:
     """Return (evidence, name likeness) when an entity may be this canonical person, else None."""
+    likeness = names_agree(item, canonical)
+    if likeness is None:
+        return None
+    shared = evidence(item, canonical)
+    if shared is None:
+        return None
+    return shared, likeness
+
+
+def names_agree(item: Seen, canonical: Canonical) -> float | None:
+    """Return how alike a person's name is to every spelling of a canonical person (the best), or None."""
     if canonical.type != PERSON:
         return None
     scores = [name_score(item.words, words) for words in canonical.keys]
     if not scores or None in scores:
         return None
-    shared = evidence(item, canonical)
-    if shared is None:
-        return None
-    return shared, max(scores)
+    return max(scores)
+
+
+def is_plausible(item: Seen, canonical: Canonical) -> bool:
+    """Say whether an entity's name alone lets it be a canonical entity (its context still to be read)."""
+    if item.is_person:
+        return names_agree(item, canonical) is not None
+    return canonical.type != PERSON and canonical.key == item.key
 
 
 def evidence(item: Seen, canonical: Canonical) -> int | None:
