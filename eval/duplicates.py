@@ -288,15 +288,17 @@ def prf(found: set, gold: set) -> tuple[float, float, float]:
 
 
 def per_edit_rows(corpus: list[Text], found: set, gold: set) -> list[tuple]:
-    """Return, per edit, the original-copy pairs found, their recall, and the false pairs holding such a copy."""
+    """Return, per edit: the original-copy pairs, their recall linked and grouped, and the false links holding such a copy."""
     rows = []
+    together = grouped(found)
     for edit in EDITS:
         copies = {i for i, text in enumerate(corpus) if text.edit == edit}
         target = {(a, b) for a, b in gold if b in copies and corpus[a].edit == "original"}
         false = {(a, b) for a, b in found - gold if a in copies or b in copies}
         hits = len(found & target)
         precision = hits / (hits + len(false)) if hits + len(false) else 1.0
-        rows.append((edit, len(target), hits / len(target) if target else 1.0, precision, len(false)))
+        in_groups = len(together & target) / len(target) if target else 1.0
+        rows.append((edit, len(target), hits / len(target) if target else 1.0, precision, len(false), in_groups))
     return rows
 
 
@@ -382,13 +384,13 @@ def print_edits(console: Console, corpus: list[Text], found: set, gold: set) -> 
     """Print recall and precision per edit at the chosen thresholds, and overall."""
     table = Table(title=f"Pairs at NEAR {shingles.NEAR}, CONTAINED {shingles.CONTAINED}, "
                         f"MIN_CONTAINED {shingles.MIN_CONTAINED}, {shingles.SHINGLE_WORDS}-word shingles")
-    for column in ("edit", "pairs", "recall", "precision", "false pairs"):
+    for column in ("edit", "pairs", "recall", "precision", "false links", "recall grouped"):
         table.add_column(column, justify="left" if column == "edit" else "right")
-    for edit, count, recall, precision, false in per_edit_rows(corpus, found, gold):
-        table.add_row(edit, str(count), f"{recall:.3f}", f"{precision:.3f}", str(false))
+    for edit, count, recall, precision, false, in_groups in per_edit_rows(corpus, found, gold):
+        table.add_row(edit, str(count), f"{recall:.3f}", f"{precision:.3f}", str(false), f"{in_groups:.3f}")
     p, r, f1 = prf(found, gold)
     table.add_row("all pairs (copies of one original)", str(len(gold)), f"{r:.3f}", f"{p:.3f}",
-                  f"{len(found - gold)} (F1 {f1:.3f})")
+                  f"{len(found - gold)} (F1 {f1:.3f})", f"{prf(grouped(found), gold)[1]:.3f}")
     console.print(table)
 
 
