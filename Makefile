@@ -20,6 +20,8 @@ demo: install
 	$(BIN)/veille ingest data/samples --db veille.duckdb
 	$(BIN)/veille stats --db veille.duckdb --examples 3
 	$(BIN)/veille events --db veille.duckdb --limit 10
+	$(BIN)/veille duplicates --db veille.duckdb --limit 5
+	$(BIN)/veille stories --db veille.duckdb --limit 5
 	@echo "Open the web UI on the demo store: $(BIN)/veille serve --db veille.duckdb  (then http://127.0.0.1:8000/)"
 
 test: install
