@@ -1,6 +1,7 @@
 """Names across articles: spellings that meet, namesakes kept apart, the same links incremental or rebuilt."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -120,6 +121,11 @@ def test_the_entity_page_gathers_every_spelling_with_roles_and_their_dates(hand_
     assert queries.entity(hand_store, "Шойгу")["id"] == queries.entity(hand_store, "Sergueï Choïgou")["id"] == found["id"]
     assert [day["day"] for day in found["timeline"]] == ["2016-11-28", "2016-11-29", "2016-12-02", "2016-12-05"]
     assert queries.entity_ids(hand_store, "Serguei Shoïgou") == [found["id"]]  # a spelling never seen, by its key
+    data = json.loads(hand_store.execute("SELECT data FROM canonical_entities WHERE canonical_id = ?",
+                                         [found["id"]]).fetchone()[0])
+    assert set(data["variants"]) == {"Sergueï Choïgou", "Sergei Shoigu", "Sergey Shoygu", "Шойгу"}
+    assert data["roles"]["Russian Defence Minister"] == ["2016-11-29", "2016-11-29", 1]
+    assert (data["first"], data["last"], data["articles"]) == ("2016-11-28", "2016-12-05", 4)
 
 
 def test_a_lone_surname_joins_nobody_without_shared_context(hand_store):
