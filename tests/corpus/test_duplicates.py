@@ -175,3 +175,75 @@ def test_http_lists_groups_in_the_list_envelope(samples_store):
         answer = client.get("/api/duplicates", params={"kind": "exact"}).json()
         assert answer["ok"] and answer["total"] == 1 and answer["items"][0]["kind"] == "exact"
         assert client.get("/api/duplicates", params={"kind": "other"}).json()["status"] == 400
+
+
+# The pass on hand-made articles: groups joined, merged and described
+
+def words(seed: int, count: int) -> list[str]:
+    """Return `count` made-up words, the same for the same seed."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice("bcdfglmnprstv") + rng.choice("aeiou") for _ in range(3)) for _ in range(count)]
+
+
+def paragraphs(seed: int, count: int = 6) -> list[str]:
+    """Return `count` paragraphs of 40 made-up words."""
+    every = words(seed, 40 * count)
+    return [" ".join(every[i * 40:(i + 1) * 40]) + "." for i in range(count)]
+
+
+def add_article(con, article_id: str, paras: list[str], site: str, published: str, wire: str | None = None) -> None:
+    """Store one article with its text."""
+    con.execute("INSERT INTO articles (id, site, published, wire_source, text, paragraphs) VALUES (?, ?, ?, ?, ?, ?)",
+                [article_id, site, published, wire, "\n\n".join(paras), paras])
+
+
+def group_rows(con) -> dict[str, tuple]:
+    """Return {article id: (group id, kind, relation)}."""
+    rows = con.execute("""SELECT m.article_id, g.group_id, g.kind, m.relation FROM duplicate_members m
+                          JOIN duplicate_groups g USING (group_id)""").fetchall()
+    return {article: (group, kind, relation) for article, group, kind, relation in rows}
+
+
+def test_a_new_copy_merges_two_groups_and_only_touched_groups_are_rewritten(tmp_path):
+    from veille.corpus import run_passes
+
+    one, two, other = paragraphs(1), paragraphs(2), paragraphs(3)
+    with open_store(str(tmp_path / "hand.duckdb")) as con:
+        add_article(con, "a1", one, "a.example", "2026-11-01")
+        add_article(con, "a2", one[:4], "b.example", "2026-11-02")  # trimmed copy of a1, elsewhere
+        add_article(con, "b1", two, "a.example", "2026-11-01")
+        add_article(con, "b2", two[:-1] + ["Une mise à jour du soir, " + two[-1]], "a.example", "2026-11-02")
+        add_article(con, "c1", other, "c.example", "2026-11-01")
+        run_passes(con)
+        before = group_rows(con)
+        assert before["a1"][1:] == ("syndication", "representative") and before["a2"][2] == "excerpt"
+        assert before["b1"][1] == "near" and before["b1"][0] == before["b2"][0]  # one site: an update
+        assert "c1" not in before
+        # A page made of both stories' text joins their groups into one.
+        add_article(con, "d1", one + two, "d.example", "2026-11-03")
+        run_passes(con)
+        after = group_rows(con)
+        assert len({after[article][0] for article in ("a1", "a2", "b1", "b2", "d1")}) == 1
+        assert con.execute("SELECT count(*) FROM duplicate_groups").fetchone()[0] == 1
+        assert {before["a1"][0], before["b1"][0]}.isdisjoint({row[0] for row in after.values()})
+
+
+def test_a_page_seen_twice_forms_an_exact_group_when_its_copy_comes_later(tmp_path):
+    from veille.corpus import run_passes
+
+    with open_store(str(tmp_path / "copy.duckdb")) as con:
+        add_article(con, "p1", paragraphs(4), "a.example", "2026-11-01")
+        con.execute("INSERT INTO pages (id, source, url) VALUES ('p1', 'first.html', 'https://a.example/1')")
+        run_passes(con)
+        assert group_rows(con) == {}
+    from veille.records import Page
+    from veille.store.writer import StoreWriter
+
+    with StoreWriter(str(tmp_path / "copy.duckdb")) as writer:
+        copy = Page(source="crawl.warc.gz#3", content=b"", url="https://a.example/1")
+        copy.id = "p1"  # the same bytes as the stored page
+        writer.record_copies([copy, copy])
+        writer.record_copies([copy])  # seen again under the same name: nothing new
+        assert writer.con.execute("SELECT count(*) FROM page_copies").fetchone()[0] == 1
+        run_passes(writer.con)
+        assert group_rows(writer.con)["p1"][1:] == ("exact", "representative")

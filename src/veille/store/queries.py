@@ -179,13 +179,14 @@ def _named_entity_ids(con: duckdb.DuckDBPyConnection, name_or_id: str) -> list[s
 
 def entities(con: duckdb.DuckDBPyConnection, *, q: str | None = None, type: str | None = None,
              limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Return the entities whose name contains q, most mentioned first."""
+    """Return the entities one of whose names contains q, most mentioned first, each counted under all its names."""
     sql = f"""SELECT r.canonical AS id, coalesce(any_value(c.name), any_value(r.name ORDER BY length(r.name) DESC)) AS name,
-                     any_value(r.type) AS type, count(DISTINCT r.article_id) AS articles,
+                     coalesce(any_value(c.type), any_value(r.type)) AS type, count(DISTINCT r.article_id) AS articles,
                      sum(r.mention_count)::BIGINT AS mentions
               FROM {CANONICAL_ROWS} r LEFT JOIN canonical_entities c ON c.canonical_id = r.canonical
-              WHERE (?::VARCHAR IS NULL OR contains(lower(r.name), lower(?))) AND (?::VARCHAR IS NULL OR r.type = ?)
-              GROUP BY r.canonical"""
+              GROUP BY r.canonical
+              HAVING (?::VARCHAR IS NULL OR bool_or(contains(lower(r.name), lower(?))))
+                 AND (?::VARCHAR IS NULL OR coalesce(any_value(c.type), any_value(r.type)) = ?)"""
     return page(con, sql, [q, q, type, type], limit=limit, offset=offset, order="mentions DESC, name, id")
 
 
