@@ -237,6 +237,8 @@ def test_lists_and_pages_count_an_organisation_once_under_all_its_names(samples)
     assert {v["text"] for v in union["variants"]} == {"EU", "Union européenne", "European Union"}
     listed = [item for item in queries.entities(samples, type="ORG", limit=500)["items"] if item["id"] == union["id"]]
     assert len(listed) == 1 and listed[0]["articles"] == union["articles"] == 4
+    [found] = queries.entities(samples, q="european union")["items"]  # one of its names: counted under all
+    assert found["id"] == union["id"] and found["articles"] == 4
 
 
 def test_incremental_runs_in_small_chunks_give_what_a_rebuild_gives(samples_store, tmp_path, monkeypatch):
