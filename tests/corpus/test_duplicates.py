@@ -159,6 +159,7 @@ def test_cli_prints_one_contract_object_per_group(samples_store, cli):
     assert {"group", "kind", "agency", "representative", "members"} <= set(group)
     assert all({"id", "source", "site", "url"} <= set(member) for member in group["members"])
     assert "3 copies" in cli("duplicates", "--db", samples_store).out
+    assert f"duplicate group {group['group']}" in cli("show", group["representative"], "--db", samples_store).out
 
 
 def test_cli_has_help(cli):
