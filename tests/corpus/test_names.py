@@ -22,6 +22,11 @@ def test_french_english_and_cyrillic_spellings_of_one_name_give_one_key():
     assert names.person_words("Mikhaïl Gorbatchev") == names.person_words("Mikhail Gorbachev")
 
 
+def test_a_hyphen_in_a_name_is_a_space():
+    assert names.person_words("Kim Jong-un") == names.person_words("Kim Jong Un")
+    assert names.person_words("Jean-Michel Quéré") == names.person_words("Jean Michel Quéré")
+
+
 def test_titles_and_possessives_are_no_part_of_a_name():
     assert names.person_words("Councillor Martin Hale") == ("martin", "hale")
     assert names.person_words("Niamh Carragher's") == names.person_words("Niamh Carragher")
