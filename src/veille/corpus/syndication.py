@@ -25,6 +25,10 @@ from veille.records import content_id
 # A copy with under 0.9 of the other's shingles is told apart as shorter: a paragraph out of
 # ten; below that, the difference is an edit, not a cut or an addition.
 LONGER = 0.9
+# The representative is sought among the first 200 copies published: the original is among
+# the first, and comparing every pair of a group of thousands of copies (a stock text the
+# cleaner kept) would cost its square at each new copy.
+MEDOID_AMONG = 200
 
 
 @dataclass(slots=True)
@@ -74,20 +78,26 @@ def _copies(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[dict[str, C
 
 def describe(group: list[Copy], extra_sites: set[str]) -> tuple[tuple, list[tuple]]:
     """Return a group's row and its members' rows (similarity and relation to the representative)."""
-    signatures = np.stack([copy.minhash for copy in group])
-    similar = (signatures[:, None, :] == signatures[None, :, :]).mean(axis=2)
-    representative = group[min(range(len(group)), key=lambda i: (-round(float(similar[i].sum()), 6),
-                                                                 group[i].published or "\uffff",
-                                                                 -group[i].shingles, group[i].id))]
+    representative = medoid(group)
     earliest = min(group, key=lambda c: (c.published or "\uffff", c.id != representative.id, c.id))
     outlets = {copy.outlet for copy in group} | extra_sites
     group_id = content_id("duplicates\x00" + representative.id)
     row = (group_id, kind_of(group, outlets), agency_of(group), representative.id, earliest.id, len(outlets),
            len(group) + sum(copy.page_copies for copy in group))
-    index = group.index(representative)
-    members = [(group_id, copy.id, float(similar[index, i]), relation(copy, representative, float(similar[index, i])))
+    similar = (np.stack([copy.minhash for copy in group]) == representative.minhash).mean(axis=1)
+    members = [(group_id, copy.id, float(similar[i]), relation(copy, representative, float(similar[i])))
                for i, copy in enumerate(group)]
     return row, members
+
+
+def medoid(group: list[Copy]) -> Copy:
+    """Return the copy most similar to the others (ties: earliest, then longest), among the MEDOID_AMONG first."""
+    chosen = sorted(group, key=lambda c: (c.published or "\uffff", c.id))[:MEDOID_AMONG]
+    signatures = np.stack([copy.minhash for copy in chosen])
+    summed = (signatures[:, None, :] == signatures[None, :, :]).mean(axis=2).sum(axis=1)
+    best = min(range(len(chosen)), key=lambda i: (-round(float(summed[i]), 6), chosen[i].published or "\uffff",
+                                                  -chosen[i].shingles, chosen[i].id))
+    return chosen[best]
 
 
 def kind_of(group: list[Copy], outlets: set[str]) -> str:
