@@ -248,3 +248,13 @@ def test_a_page_seen_twice_forms_an_exact_group_when_its_copy_comes_later(tmp_pa
         assert writer.con.execute("SELECT count(*) FROM page_copies").fetchone()[0] == 1
         run_passes(writer.con)
         assert group_rows(writer.con)["p1"][1:] == ("exact", "representative")
+
+
+def test_empty_texts_are_no_copies_of_each_other(tmp_path):
+    from veille.corpus import run_passes
+
+    with open_store(str(tmp_path / "empty.duckdb")) as con:
+        for number in range(3):
+            add_article(con, f"e{number}", [""] if number else ["« … »"], "a.example", "2026-11-01")
+        run_passes(con)
+        assert group_rows(con) == {}

@@ -52,7 +52,7 @@ def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Non
         shingle_set = shingles.shingles(normalised)
         signature = shingles.signature(shingle_set)
         ids.append(article_id)
-        hashes.append(shingles.text_hash(normalised))
+        hashes.append(shingles.text_hash(normalised) if normalised else None)  # empty texts are no copies
         sizes.append(len(shingle_set))
         signatures.append(signature)
         keys = list(enumerate(shingles.band_keys(signature))) if len(shingle_set) >= MIN_INDEXED else []
