@@ -141,6 +141,15 @@ def test_a_lone_surname_joins_nobody_without_shared_context(hand_store):
                                                             canonical_of(hand_store, "sp1", "Sergei Shoigu")}
 
 
+def test_a_name_without_a_surname_joins_nobody(hand_store):
+    for number in range(2):
+        write_article(hand_store, f"m{number}", "2020-01-01", "same.example", [("Mme", "PER", []), ("H. B.", "PER", []),
+                                                                               ("Lyon", "LOC", [])])
+    passes.run_passes(hand_store)
+    for name in ("Mme", "H. B."):
+        assert canonical_of(hand_store, "m0", name) != canonical_of(hand_store, "m1", name)
+
+
 def test_a_lone_surname_sharing_only_a_country_joins_nobody(hand_store):
     write_shoigu_articles(hand_store)
     write_article(hand_store, "xx2", "2016-12-07", "other.example", [("Shoigu", "PER", []), ("Russie", "LOC", [])])

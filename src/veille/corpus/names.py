@@ -333,10 +333,16 @@ def _token(item: Seen) -> str:
 
 
 def blocks_of(item: Seen) -> list[str]:
-    """Return the blocking keys of an entity: a person's surname skeleton, a thing's key."""
+    """Return the blocking keys of an entity: a person's surname skeleton, a thing's key; none for no surname."""
     if item.is_person:
-        return ["p:" + skeleton(item.words[-1])]
+        return ["p:" + skeleton(item.words[-1])] if has_surname(item.words) else []
     return ["x:" + item.key]
+
+
+def has_surname(words: tuple[str, ...]) -> bool:
+    """Say whether a person's name ends in a surname: two letters or more, no particle, no title ("Mme", "H. B.")."""
+    last = words[-1] if words else ""
+    return len(last.rstrip(".")) > 1 and last not in NAME_PARTICLES and last not in titles()
 
 
 class BlockIndex:
