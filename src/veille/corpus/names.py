@@ -3,8 +3,9 @@
 An entity's id is a hash of its type and name, the same in every article; this pass says which
 of those entities, article by article, are one thing. Places and organisations are one by
 their key: the name transliterated, folded, and read through the alias tables (the places
-data's names in both languages, ``corpus/data/names.toml``'s organisations and cities).
-People are one when their names agree and their contexts do:
+data's names in both languages, ``corpus/data/names.toml``'s organisations and cities); a
+common noun phrase ("le conseil municipal") is one thing a site only. People are one when
+their names agree and their contexts do:
 
 - names: the words transliterated and folded, then respelt by the rules of ``names.toml``
   (French "ou", "ch", "gue" and English "y", "kh" meet); the surnames' similarity at least
@@ -12,7 +13,8 @@ People are one when their names agree and their contexts do:
 - context: shared role words ("ministre", "finance"), shared neighbours (entities named in
   the same articles), the same site. A full name joins a person with shared role words or
   neighbours, or from the same site unless both have roles and share neither (two people);
-  a lone surname joins only on shared role words or neighbours, and only one person at that.
+  a lone surname joins only on shared role words or a neighbour other than a country, and
+  only one person at that; a name without a surname ("Mme", "H. B.") joins nobody.
 
 Candidates come from ``name_blocks`` (a person's surname skeleton, a place's or an
 organisation's key) joined in SQL with the chunk's own keys. Articles are taken oldest first,
