@@ -74,13 +74,20 @@ def annotations(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, li
             "events": [_event(row) for row in _rows(con, EVENTS_SQL, article_id)]}
 
 
-QUOTES_SQL = """SELECT quote_id AS id, text, start, "end", kind, speaker, speaker_entity, cue, via,
-                       speaker_start, speaker_end FROM quotes WHERE article_id = ? ORDER BY start"""
+# An article's speaker, actor and target carry their canonical ids too (null without links), so
+# that a page links each to the right one of two namesakes.
+QUOTES_SQL = """SELECT q.quote_id AS id, q.text, q.start, q."end", q.kind, q.speaker, q.speaker_entity, q.cue, q.via,
+                       q.speaker_start, q.speaker_end, l.canonical_id AS speaker_canonical
+                FROM quotes q LEFT JOIN entity_links l ON l.article_id = q.article_id AND l.entity_id = q.speaker_entity
+                WHERE q.article_id = ? ORDER BY q.start"""
 DATES_SQL = """SELECT text, start, "end", resolved, granularity FROM dates WHERE article_id = ? ORDER BY start"""
-EVENTS_SQL = """SELECT event_id AS id, type, actor, actor_entity, target, target_entity, place, date,
-                       evidence_start, evidence_end, evidence_text, negated, hypothetical,
-                       reported_by, cameo
-                FROM events WHERE article_id = ? ORDER BY evidence_start, type"""
+EVENTS_SQL = """SELECT e.event_id AS id, e.type, e.actor, e.actor_entity, e.target, e.target_entity, e.place, e.date,
+                       e.evidence_start, e.evidence_end, e.evidence_text, e.negated, e.hypothetical,
+                       e.reported_by, e.cameo, la.canonical_id AS actor_canonical, lt.canonical_id AS target_canonical
+                FROM events e
+                LEFT JOIN entity_links la ON la.article_id = e.article_id AND la.entity_id = e.actor_entity
+                LEFT JOIN entity_links lt ON lt.article_id = e.article_id AND lt.entity_id = e.target_entity
+                WHERE e.article_id = ? ORDER BY e.evidence_start, e.type"""
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[dict[str, Any]]:
