@@ -41,7 +41,7 @@ SIZES_VARIABLE = "VEILLE_BENCH_CORPUS"  # e.g. "10000,100000": the sizes `make b
 INCREMENT = 1000  # new articles per incremental update: one day of a mid-sized crawl
 TOP_STATEMENTS = 5  # statements kept per pass and run, the slowest first
 # Bump when the generator's output changes, so that a cached store is made again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 1  # the stores are the same whether written or loaded
 
 
 class TimedConnection:
@@ -105,19 +105,28 @@ def run_pass(db: str, name: str) -> dict:
 
 
 def current_rss_mb() -> float:
-    """Return this process's resident memory now, in MB (from /proc; 0 where there is none)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    """Return this process's resident memory now, in MB (0 where /proc is missing)."""
+    return _status_mb("VmRSS") or 0.0
 
 
 def peak_rss_mb() -> float:
-    """Return this process's peak resident memory in MB (ru_maxrss is in kilobytes on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Return this process's peak resident memory in MB.
+
+    From /proc's VmHWM: Linux carries ru_maxrss across exec, so a child's getrusage would
+    report the parent's peak whenever that was higher (all passes showed the harness's 322 MB).
+    """
+    return _status_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _status_mb(field: str) -> float | None:
+    """Return a memory field of /proc/self/status in MB, or None where there is none."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def run_pass_apart(db: Path, name: str) -> dict:
@@ -163,7 +172,7 @@ def base_store(size: int, cache: Path | None, folder: Path, console: Console) ->
 
 
 def run_size(size: int, modules: list[str], increments: int, added: int, cache: Path | None,
-             console: Console) -> dict:
+             console: Console, keep=lambda figure: None) -> dict:
     """Measure the passes on one store size: the whole store, then each added day of `added` articles."""
     with tempfile.TemporaryDirectory(prefix="veille-bench-corpus-") as scratch:
         folder = Path(scratch)
@@ -175,16 +184,19 @@ def run_size(size: int, modules: list[str], increments: int, added: int, cache: 
             shutil.copyfile(made, work)
         console.print(f"{size} articles: the passes over the whole store")
         full = run_all_apart(work, modules)
-        runs = []
+        runs: list[dict] = []
+        figure = {"articles": size, "store": info, "full": full, "incremental": {}, "incremental_runs": runs}
+        keep(figure)
         for number in range(increments):
             started = time.perf_counter()
             synthetic.write_day(str(work), added, synthetic.DAYS + number)
             written = time.perf_counter() - started
             console.print(f"{size} articles: update {number + 1}/{increments} with {added} new articles")
             runs.append({"write_s": round(written, 2), "passes": run_all_apart(work, modules)})
-        store_mb = work.stat().st_size / 2**20
-    return {"articles": size, "store": info, "store_mb_after": round(store_mb, 1), "full": full,
-            "incremental": summarise(runs), "incremental_runs": runs}
+            figure["incremental"] = summarise(runs)
+            keep(figure)
+        figure["store_mb_after"] = round(work.stat().st_size / 2**20, 1)
+    return figure
 
 
 def summarise(runs: list[dict]) -> dict[str, dict]:
@@ -286,23 +298,39 @@ def print_figures(console: Console, figures: list[dict], ratios: dict, markdown:
 
 
 def run(sizes: list[int], console: Console, *, increments: int = 3, added: int = INCREMENT,
-        out: Path | None = RESULTS, modules: list[str] | None = None, cache: Path | None = None, markdown: bool = False) -> dict:
-    """Measure every size, print the tables and write the JSON report; return the report."""
+        out: Path | None = RESULTS, modules: list[str] | None = None, cache: Path | None = None,
+        markdown: bool = False, earlier: list[dict] | None = None) -> dict:
+    """Measure every size, print the tables and write the JSON report; return the report.
+
+    earlier: the sizes of an earlier report, compared with those measured now (a 100k run
+    made later against a 10k run made before).
+    """
     modules = list(passes.PASSES if modules is None else modules)
     if not modules:
         console.print("No corpus pass is listed in veille.corpus.passes.PASSES: nothing to measure.")
-    load = os.getloadavg()
-    figures = [run_size(size, modules, increments, added, cache, console) for size in sorted(sizes)]
-    ratios = growth(figures)
-    print_figures(console, figures, ratios, markdown)
-    notes = {"load_at_start": [round(value, 2) for value in load],
-             "load_at_end": [round(value, 2) for value in os.getloadavg()],
-             "increments": increments, "increment_articles": added, "passes": modules}
-    console.print(f"Load average at start {notes['load_at_start']}, at end {notes['load_at_end']} "
+    load = [round(value, 2) for value in os.getloadavg()]
+    done = [figure for figure in earlier or [] if figure["articles"] not in sizes]
+    path = None
+
+    def keep(*partial: dict) -> dict:
+        """Return the report of the sizes done and in progress; write it (the largest size may take an hour)."""
+        nonlocal path
+        figures = sorted([*done, *partial], key=lambda figure: figure["articles"])
+        report = {"sizes": figures, "growth": growth(figures), "passes": modules, "increments": increments,
+                  "increment_articles": added, "load_at_start": load,
+                  "load_at_end": [round(value, 2) for value in os.getloadavg()]}
+        if out is not None:
+            path = save_report(console, out, "corpus", **report)
+        return report
+
+    for size in sorted(sizes):
+        done.append(run_size(size, modules, increments, added, cache, console, keep))
+    report = keep()
+    figures = report["sizes"]
+    print_figures(console, figures, report["growth"], markdown)
+    console.print(f"Load average at start {report['load_at_start']}, at end {report['load_at_end']} "
                   f"(a shared machine: other work runs beside these figures)", highlight=False)
-    report = {"sizes": figures, "growth": ratios, **notes}
-    if out is not None:
-        path = save_report(console, out, "corpus", **report)
+    if path is not None:
         console.print(machine_note(json.loads(path.read_text(encoding="utf-8"))["machine"]), highlight=False)
     return report
 
@@ -322,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--added", type=int, default=INCREMENT, help="articles in each added day")
     parser.add_argument("--passes", nargs="+", metavar="MODULE", help="pass modules to run, in order (default: PASSES)")
     parser.add_argument("--cache", type=Path, help="folder to keep the synthetic stores in between runs")
+    parser.add_argument("--compare-with", type=Path, metavar="REPORT",
+                        help="an earlier corpus-*.json whose other sizes are compared with these")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON figures")
     parser.add_argument("--pass-alone", nargs=2, metavar=("MODULE", "DB"), help=argparse.SUPPRESS)
@@ -331,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     console = Console() if sys.stdout.isatty() else Console(width=120)
     run(args.sizes or sizes_from_environment(), console, increments=args.increments, added=args.added, out=args.out,
-        modules=args.passes, cache=args.cache, markdown=args.markdown)
+        modules=args.passes, cache=args.cache, markdown=args.markdown,
+        earlier=json.loads(args.compare_with.read_text(encoding="utf-8"))["sizes"] if args.compare_with else None)
     return 0
 
 

@@ -6,6 +6,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pytest
 
 # benchmarks/ is a folder of the repository, not an installed package (see test_benchmarks.py).
@@ -94,3 +95,14 @@ def test_the_report_has_every_pass_at_both_sizes_and_their_growth(tmp_path, caps
     assert set(report["growth"]) == set(names)
     table = capsys.readouterr().out
     assert all(f"| {name} |" in table for name in names)
+
+
+def test_loading_a_corpus_stores_the_rows_the_writer_stores(tmp_path):
+    loaded, written = str(tmp_path / "loaded.duckdb"), str(tmp_path / "written.duckdb")
+    assert synthetic.load_days(loaded, {DAY: 40}).to_dict() == synthetic.write_days(written, {DAY: 40}).to_dict()
+    with duckdb.connect(loaded, read_only=True) as one, duckdb.connect(written, read_only=True) as other:
+        for table in ("pages", "articles", "entities", "mentions", "quotes", "dates", "events"):
+            query = f"SELECT * EXCLUDE (ingested_at) FROM {table} ORDER BY ALL" if table in ("pages", "articles") \
+                else f"SELECT * FROM {table} ORDER BY ALL"
+            rows = one.execute(query).fetchall()
+            assert rows and rows == other.execute(query).fetchall()
