@@ -229,9 +229,20 @@ def test_every_sample_entity_is_linked(samples):
 
 def test_the_two_daniel_osei_stay_apart_and_the_montreal_councillor_is_one_in_french_and_english(samples):
     found = canonicals_named(samples, "Daniel Osei")
-    assert sorted(found.values(), key=len) == [{"harbourherald.example"}, {"saint-laurent-express.example"}]
+    assert sorted(map(sorted, found.values())) == [["harbourherald.example"], ["saint-laurent-express.example"]]
     montreal = queries.entity(samples, next(c for c, sites in found.items() if "harbourherald.example" not in sites))
     assert montreal["articles"] == 2
+
+
+def test_an_article_says_which_of_two_namesakes_it_names_and_quotes(samples):
+    linked = {}
+    for (article_id,) in samples.execute("SELECT DISTINCT article_id FROM entities WHERE name = 'Daniel Osei'").fetchall():
+        article = queries.article(samples, article_id)
+        [osei] = [e for e in article["entities"] if e["name"] == "Daniel Osei"]
+        speakers = {q["speaker_canonical"] for q in article["quotes"] if q["speaker_entity"] == osei["id"]}
+        assert speakers <= {osei["canonical_id"]}
+        linked.setdefault(osei["canonical_id"], set()).add(article["site"])
+    assert sorted(map(sorted, linked.values())) == [["harbourherald.example"], ["saint-laurent-express.example"]]
 
 
 def test_claire_and_hugo_lemoine_stay_apart_and_the_minister_is_one_on_two_sites(samples):
