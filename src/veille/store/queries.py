@@ -289,7 +289,9 @@ def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: st
                         AND (?::VARCHAR IS NULL OR coalesce(e.date, e.published) <= ?))
               SELECT min(e.event_id) AS id, any_value(e.merged_id) AS merged_id, any_value(e.type) AS type,
                      {_first('actor')} AS actor, {_first('actor_entity')} AS actor_entity,
+                     {_first('actor_canonical')} AS actor_canonical,
                      {_first('target')} AS target, {_first('target_entity')} AS target_entity,
+                     {_first('target_canonical')} AS target_canonical,
                      {_first('place')} AS place, max(e.date) AS date, min(e.published) AS first_reported,
                      bool_or(e.negated) AS negated, bool_or(e.hypothetical) AS hypothetical,
                      {_first('cameo')} AS cameo, {REPORT_COUNTS},

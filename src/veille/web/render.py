@@ -26,18 +26,20 @@ class Mark:
 
 
 def entity_href(name_or_id: str | None) -> str | None:
-    """Return the web page of an entity, by id or name."""
+    """Return the web page of an entity, by id or name (its canonical id first: namesakes are apart only there)."""
     return f"/entities/{quote(name_or_id, safe='')}" if name_or_id else None
 
 
 def article_marks(article: dict[str, Any]) -> list[Mark]:
     """Return the marks of an article's mentions, quotes and events."""
-    marks = [Mark(m["start"], m["end"], "mention", entity_href(e["id"]), f"{e['name']} ({e['type']})",
+    marks = [Mark(m["start"], m["end"], "mention", entity_href(e.get("canonical_id") or e["id"]),
+                  f"{e['name']} ({e['type']})",
                   reference=m.get("kind") if m.get("kind") in REFERENCES else "name")
              for e in article.get("entities", []) for m in e.get("mentions", [])]
     for q in article.get("quotes", []):
         speaker = q.get("speaker")
-        marks.append(Mark(q["start"], q["end"], "quote", entity_href(q.get("speaker_entity") or speaker),
+        marks.append(Mark(q["start"], q["end"], "quote",
+                          entity_href(q.get("speaker_canonical") or q.get("speaker_entity") or speaker),
                           speaker, speaker))
     for ev in article.get("events", []):
         evidence = ev.get("evidence") or {}
