@@ -31,8 +31,8 @@ MIN_INDEXED = 8
 
 def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
     """Fingerprint new articles, link them to their copies and rewrite the groups they touch; return how many."""
-    sign_articles(con, article_ids)
-    pairs = verified_pairs(con, article_ids)
+    keys = sign_articles(con, article_ids)
+    pairs = verified_pairs(con, article_ids, keys)
     touched, members = _touched_groups(con, article_ids, pairs)
     copied = _with_page_copies(con, article_ids)
     groups = [c for c in components(pairs, members, copied) if len(c) > 1 or c & copied]
@@ -40,10 +40,12 @@ def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
     return len(groups)
 
 
-def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
-    """Store the text hash, shingle count, signature and band keys of some articles (replacing earlier ones)."""
-    rows = con.execute("SELECT id, coalesce(text, '') FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                       [article_ids]).fetchall()
+def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> tuple[list, list, list]:
+    """Store the text hash, shingle count, signature and keys of some articles (replacing earlier ones); return the keys."""
+    # An IN list of parameters is looked up in the primary key's index; an IN subquery would
+    # scan every article's text (0.09 s against 0.35 s for 1,000 of 120,000 articles).
+    marks = ", ".join("?" * len(article_ids))
+    rows = con.execute(f"SELECT id, coalesce(text, '') FROM articles WHERE id IN ({marks})", article_ids).fetchall()
     ids, hashes, sizes, signatures = [], [], [], []
     band_rows: tuple[list, list, list] = ([], [], [])
     for article_id, text in rows:
@@ -67,6 +69,7 @@ def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Non
                           unnest(?::INTEGER[]), unnest(?::UINTEGER[][])""", [ids, hashes, sizes, signatures])
     con.execute("INSERT INTO lsh_bands SELECT unnest(?::SMALLINT[]), unnest(?::UBIGINT[]), unnest(?::VARCHAR[])",
                 list(band_rows))
+    return band_rows
 
 
 # The candidates of a chunk: the articles sharing its text hash, one of its band keys or one
@@ -74,7 +77,7 @@ def sign_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> Non
 # each pair once (a < b), with the share of equal signature values (the estimated J).
 CANDIDATES_SQL = f"""
 WITH chunk AS (SELECT unnest(?::VARCHAR[]) AS id),
-mine AS (SELECT band, key, article_id FROM lsh_bands WHERE article_id IN (SELECT id FROM chunk)),
+mine AS (SELECT unnest(?::SMALLINT[]) AS band, unnest(?::UBIGINT[]) AS key, unnest(?::VARCHAR[]) AS article_id),
 stock AS (SELECT key FROM lsh_bands
           WHERE band = {shingles.PARAGRAPH_BAND}
             AND key IN (SELECT key FROM mine WHERE band = {shingles.PARAGRAPH_BAND})
@@ -95,10 +98,14 @@ FROM pairs p JOIN text_signatures sa ON sa.article_id = p.a JOIN text_signatures
 ORDER BY p.a, p.b"""
 
 
-def verified_pairs(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[tuple[str, str, str, float]]:
-    """Return the chunk's candidate pairs the signatures confirm: (a, b, relation, estimated J)."""
+def verified_pairs(con: duckdb.DuckDBPyConnection, article_ids: list[str],
+                   keys: tuple[list, list, list]) -> list[tuple[str, str, str, float]]:
+    """Return the chunk's candidate pairs (from its keys: bands, keys, articles) the signatures confirm.
+
+    Each pair is (a, b, relation, estimated J).
+    """
     pairs = []
-    for a, b, exact, jaccard, size_a, size_b in con.execute(CANDIDATES_SQL, [article_ids]).fetchall():
+    for a, b, exact, jaccard, size_a, size_b in con.execute(CANDIDATES_SQL, [article_ids, *keys]).fetchall():
         relation = shingles.link(exact, jaccard, size_a, size_b)
         if relation:
             pairs.append((a, b, relation, jaccard))
