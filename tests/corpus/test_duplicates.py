@@ -258,3 +258,11 @@ def test_empty_texts_are_no_copies_of_each_other(tmp_path):
             add_article(con, f"e{number}", [""] if number else ["« … »"], "a.example", "2026-11-01")
         run_passes(con)
         assert group_rows(con) == {}
+
+
+def test_the_python_api_lists_groups(samples_store):
+    import veille
+
+    with veille.open(samples_store) as store:
+        found = store.duplicates(kind="syndication")
+    assert found["total"] == 1 and found["items"][0]["agency"] == "Reuters"
