@@ -17,7 +17,7 @@ from datetime import date
 
 import duckdb
 
-from veille.corpus.stories import SIDE_JOINS, WINDOW_DAYS, side_key_sql
+from veille.corpus.stories import WINDOW_DAYS, id_list_sql, side_joins_sql, side_key_sql
 from veille.records import content_id
 
 NAME = "merge"
@@ -56,14 +56,15 @@ def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
 
 def _chunk_reports(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[tuple]:
     """Return the chunk's events as (article, event, signature, own date, published day), in order."""
+    ids = id_list_sql(article_ids)
     return con.execute(f"""
         SELECT e.article_id, e.event_id,
                concat_ws('|', e.type, coalesce({side_key_sql('actor')}, ''), coalesce({side_key_sql('target')}, ''),
                          coalesce(e.negated, false)::INTEGER, coalesce(e.hypothetical, false)::INTEGER) AS signature,
                e.date, TRY_CAST(left(a.published, 10) AS DATE)
         FROM (SELECT unnest(?::VARCHAR[]) AS id, generate_subscripts(?::VARCHAR[], 1) AS rank) c
-        JOIN events e ON e.article_id = c.id JOIN articles a ON a.id = c.id
-        {SIDE_JOINS}
+        JOIN events e ON e.article_id = c.id JOIN (SELECT id, published FROM articles WHERE id IN ({ids})) a ON a.id = c.id
+        {side_joins_sql(ids)}
         ORDER BY c.rank, e.evidence_start, e.event_id""", [article_ids, article_ids]).fetchall()
 
 
