@@ -1,4 +1,4 @@
-"""The `veille` command line: extract, ingest, rebuild, show, stats, export, search, events, duplicates, serve."""
+"""The `veille` command line: extract, ingest, rebuild, show, stats, export, search, events, duplicates, stories, entity, serve."""
 from __future__ import annotations
 
 import json

@@ -221,3 +221,9 @@ def test_veille_stories_prints_the_contract_and_a_table(cli, samples_db, tmp_pat
     assert all(set(member) >= {"id", "source", "site", "url", "language"} for member in flood["members"])
     table = cli("stories", "--db", db, "--limit", "1")
     assert table.code == 0 and listed[0]["story"][:8] in table.out and "--limit for more" in table.out
+
+
+def test_veille_stories_has_help_and_refuses_a_limit_of_nothing(cli, tmp_path):
+    result = cli("stories", "--help")
+    assert result.code == 0 and "--db" in result.out and "--json" in result.out
+    assert cli("stories", "--db", tmp_path / "none.duckdb", "--limit", "0").code == 2
