@@ -291,6 +291,7 @@ def events(con: duckdb.DuckDBPyConnection, *, type: str | None = None, actor: st
                      {_first('actor')} AS actor, {_first('actor_entity')} AS actor_entity,
                      {_first('actor_canonical')} AS actor_canonical,
                      {_first('target')} AS target, {_first('target_entity')} AS target_entity,
+                     {_first('actor_canonical')} AS actor_canonical, {_first('target_canonical')} AS target_canonical,
                      {_first('target_canonical')} AS target_canonical,
                      {_first('place')} AS place, max(e.date) AS date, min(e.published) AS first_reported,
                      bool_or(e.negated) AS negated, bool_or(e.hypothetical) AS hypothetical,
