@@ -91,17 +91,37 @@ def run_pass(db: str, name: str) -> dict:
 
     passes.PASSES = [name]  # this process runs one pass: the runner takes its list from here
     con = open_store(db)
+    warmup = warm_up(con)
     before = current_rss_mb()
     timed = TimedConnection(con)
-    started = time.perf_counter()
-    report = run_passes(timed)
-    seconds = time.perf_counter() - started
+    # The end of each chunk, in wall and CPU time: a chunk's cost as the pass has seen more. CPU
+    # time (all of DuckDB's threads included) moves far less than wall time with others' load.
+    chunks: list[tuple[float, float]] = []
+    started = (time.perf_counter(), time.process_time())
+    report = run_passes(timed, progress=lambda *_: chunks.append((time.perf_counter(), time.process_time())))
+    ended = (time.perf_counter(), time.process_time())
+    seconds = ended[0] - started[0]
     con.close()
     [pass_name] = report.articles
     return {"pass": pass_name, "module": name, "seconds": round(seconds, 4),
             "articles": report.articles[pass_name], "changed": report.changed[pass_name],
-            "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
-            "sql_s": round(sum(timed.seconds.values()), 4), "statements": timed.slowest()}
+            "warmup_s": round(warmup, 3), "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
+            "sql_s": round(sum(timed.seconds.values()), 4), "statements": timed.slowest(),
+            "cpu_s": round(ended[1] - started[1], 4),
+            "chunk_s": [round(end[0] - start[0], 3) for start, end in zip([started, *chunks], chunks)],
+            "chunk_cpu_s": [round(end[1] - start[1], 3) for start, end in zip([started, *chunks], chunks)]}
+
+
+def warm_up(con) -> float:
+    """Bind a first parameter, outside the timing; return how long it took.
+
+    DuckDB's client imports pandas on the first value it binds when pandas is installed (the
+    Ray extra brings it): about 2 s and 115 MB (docs/performance.md), paid once by a process,
+    so once by an ingest for all its passes, but by every pass here, each in its own process.
+    """
+    started = time.perf_counter()
+    con.execute("SELECT ?", [0]).fetchall()
+    return time.perf_counter() - started
 
 
 def current_rss_mb() -> float:
@@ -206,7 +226,9 @@ def summarise(runs: list[dict]) -> dict[str, dict]:
         figures = [run["passes"][name] for run in runs]
         seconds = [figure["seconds"] for figure in figures]
         median = statistics.median(seconds)
-        summary[name] = {"seconds": seconds, "median_s": round(median, 4),
+        cpu = [figure.get("cpu_s") for figure in figures]
+        summary[name] = {"seconds": seconds, "median_s": round(median, 4), "cpu_s": cpu,
+                         "median_cpu_s": round(statistics.median(cpu), 4) if None not in cpu else None,
                          "articles": figures[0]["articles"],
                          "articles_per_s": round(figures[0]["articles"] / median, 1) if median > 0 else None,
                          "peak_rss_mb": max(figure["peak_rss_mb"] for figure in figures),
@@ -224,7 +246,11 @@ def growth(figures: list[dict]) -> dict[str, dict]:
         whole = _ratio(large["full"][name]["seconds"], small["full"].get(name, {}).get("seconds"))
         added = _ratio(large["incremental"].get(name, {}).get("median_s"),
                        small["incremental"].get(name, {}).get("median_s"))
+        whole_cpu = _ratio(large["full"][name].get("cpu_s"), small["full"].get(name, {}).get("cpu_s"))
+        added_cpu = _ratio(large["incremental"].get(name, {}).get("median_cpu_s"),
+                           small["incremental"].get(name, {}).get("median_cpu_s"))
         result[name] = {"articles": [small["articles"], large["articles"]], "whole_store_ratio": whole,
+                        "whole_store_cpu_ratio": whole_cpu, "increment_cpu_ratio": added_cpu,
                         "linear_ratio": round(large["articles"] / small["articles"], 1), "increment_ratio": added,
                         "statements": statement_growth(small, large, name)}
     return result
@@ -256,22 +282,34 @@ def table_rows(figures: list[dict]) -> list[list[str]]:
     for figure in figures:
         for name, full in figure["full"].items():
             added = figure["incremental"].get(name, {})
-            rows.append([str(figure["articles"]), name, f"{full['seconds']:.2f}",
+            rows.append([str(figure["articles"]), name, f"{full['seconds']:.2f}", _number(full.get("cpu_s")),
                          f"{full['articles'] / full['seconds']:.0f}" if full["seconds"] else "—",
-                         f"{full['peak_rss_mb']:.0f}", f"{added.get('median_s', float('nan')):.2f}",
+                         f"{full['peak_rss_mb']:.0f}", _chunks(full.get("chunk_s", [])),
+                         f"{added.get('median_s', float('nan')):.2f}", _number(added.get("median_cpu_s")),
                          " / ".join(f"{s:.2f}" for s in added.get("seconds", [])),
                          f"{added.get('peak_rss_mb', float('nan')):.0f}"])
     return rows
 
 
-HEADERS = ["articles", "pass", "whole s", "articles/s", "peak MB", "added day: median s", "runs s", "peak MB"]
-GROWTH_HEADERS = ["pass", "whole store ×", "linear ×", "added day ×"]
+HEADERS = ["articles", "pass", "whole s", "CPU s", "articles/s", "peak MB", "chunks s: 2nd / last",
+           "added day: median s", "CPU s", "runs s", "peak MB"]
+
+
+def _chunks(seconds: list[float]) -> str:
+    """Return the time of the second chunk (the first also finds the unseen articles) and of the last."""
+    return f"{seconds[1]:.2f} / {seconds[-1]:.2f}" if len(seconds) > 1 else "—"
+GROWTH_HEADERS = ["pass", "whole store ×", "CPU ×", "linear ×", "added day ×", "CPU ×"]
 
 
 def growth_rows(ratios: dict[str, dict]) -> list[list[str]]:
     """Return one row per pass: how its cost grows from the smallest store to the largest."""
-    return [[name, _show(g["whole_store_ratio"]), f"{g['linear_ratio']:.1f}", _show(g["increment_ratio"])]
-            for name, g in ratios.items()]
+    return [[name, _show(g["whole_store_ratio"]), _show(g.get("whole_store_cpu_ratio")), f"{g['linear_ratio']:.1f}",
+             _show(g["increment_ratio"]), _show(g.get("increment_cpu_ratio"))] for name, g in ratios.items()]
+
+
+def _number(value: float | None) -> str:
+    """Return seconds for a table cell."""
+    return "—" if value is None else f"{value:.2f}"
 
 
 def _show(value: float | None) -> str:
@@ -286,7 +324,8 @@ def print_figures(console: Console, figures: list[dict], ratios: dict, markdown:
         tables.append(("growth, largest store over smallest", GROWTH_HEADERS, growth_rows(ratios)))
     for title, headers, rows in tables:
         if markdown:
-            print("| " + " | ".join(headers) + " |\n| --- | --- |" + " ---: |" * (len(headers) - 2))
+            print("| " + " | ".join(headers) + " |\n|" + "".join(" --- |" if header in ("articles", "pass") else " ---: |"
+                                                              for header in headers))
             print("\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n", flush=True)
             continue
         table = Table(title=title)
@@ -344,14 +383,15 @@ def sizes_from_environment(default: list[int] = DEFAULT_SIZES) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the corpus benchmark (or, with --pass-alone, one pass on one store)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=None,
+    parser.add_argument("--sizes", type=int, nargs="*", default=None,
                         help=f"articles per store (default: ${SIZES_VARIABLE}, else {DEFAULT_SIZES[0]})")
     parser.add_argument("--increments", type=int, default=3, help="added days of 1,000 articles; the median is shown")
     parser.add_argument("--added", type=int, default=INCREMENT, help="articles in each added day")
     parser.add_argument("--passes", nargs="+", metavar="MODULE", help="pass modules to run, in order (default: PASSES)")
     parser.add_argument("--cache", type=Path, help="folder to keep the synthetic stores in between runs")
-    parser.add_argument("--compare-with", type=Path, metavar="REPORT",
-                        help="an earlier corpus-*.json whose other sizes are compared with these")
+    parser.add_argument("--compare-with", type=Path, metavar="REPORT", action="append",
+                        help="an earlier corpus-*.json whose other sizes are compared with these "
+                             "(repeatable; with --sizes and no size, only combine the reports)")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON figures")
     parser.add_argument("--pass-alone", nargs=2, metavar=("MODULE", "DB"), help=argparse.SUPPRESS)
@@ -360,9 +400,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_pass(args.pass_alone[1], args.pass_alone[0])), flush=True)
         return 0
     console = Console() if sys.stdout.isatty() else Console(width=120)
-    run(args.sizes or sizes_from_environment(), console, increments=args.increments, added=args.added, out=args.out,
+    run(sizes_from_environment() if args.sizes is None else args.sizes, console, increments=args.increments, added=args.added, out=args.out,
         modules=args.passes, cache=args.cache, markdown=args.markdown,
-        earlier=json.loads(args.compare_with.read_text(encoding="utf-8"))["sizes"] if args.compare_with else None)
+        earlier=[size for path in args.compare_with or [] for size in json.loads(path.read_text("utf-8"))["sizes"]])
     return 0
 
 

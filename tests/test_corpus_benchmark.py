@@ -91,7 +91,8 @@ def test_the_report_has_every_pass_at_both_sizes_and_their_growth(tmp_path, caps
         assert list(size["full"]) == names and list(size["incremental"]) == names
         assert all(size["full"][name]["articles"] == size["articles"] for name in names)
         assert all(size["incremental"][name]["articles"] == 40 for name in names)
-        assert all(size["full"][name]["peak_rss_mb"] > 0 for name in names)
+        assert all(size["full"][name]["peak_rss_mb"] > 0 and size["full"][name]["cpu_s"] > 0 for name in names)
+        assert all(size["full"][name]["statements"] for name in names)  # the runner's own query at least
     assert set(report["growth"]) == set(names)
     table = capsys.readouterr().out
     assert all(f"| {name} |" in table for name in names)
