@@ -289,8 +289,8 @@ def story_id(first_article: str) -> str:
 
 
 def _write(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, float]]) -> None:
-    """Store the new story memberships."""
+    """Store the new story memberships (replacing any an article had from rows written outside the pass)."""
     if rows:
         stories, articles, scores = (list(column) for column in zip(*rows))
-        con.execute("""INSERT INTO story_members SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+        con.execute("""INSERT OR REPLACE INTO story_members SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
                        unnest(?::DOUBLE[])""", [stories, articles, scores])
