@@ -348,7 +348,10 @@ def run(sizes: list[int], console: Console, *, increments: int = 3, added: int =
     if not modules:
         console.print("No corpus pass is listed in veille.corpus.passes.PASSES: nothing to measure.")
     load = [round(value, 2) for value in os.getloadavg()]
-    done = [figure for figure in earlier or [] if figure["articles"] not in sizes]
+    done: list[dict] = []
+    for figure in earlier or []:  # the first report that has a size gives it; a size measured now replaces it
+        if figure["articles"] not in sizes and figure["articles"] not in {size["articles"] for size in done}:
+            done.append({**figure, "incremental": summarise(figure["incremental_runs"])})
     path = None
 
     def keep(*partial: dict) -> dict:
