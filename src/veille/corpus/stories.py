@@ -144,7 +144,8 @@ def _keep_keys(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> None:
             FROM salient s CROSS JOIN seen LEFT JOIN story_key_counts k ON k.key = s.key),
         rare AS (SELECT *, salience * ln(1 + total / df) AS raw FROM counted)
         SELECT article_id, rank, published, key, df <= greatest({RARE_MIN}, {RARE_SHARE} * total) AS blocks,
-               raw / sqrt(sum(raw * raw) OVER (PARTITION BY article_id)) AS weight
+               -- rounded: a float sum's last bits follow the order DuckDB's threads add in
+               round(raw / sqrt(sum(raw * raw) OVER (PARTITION BY article_id)), 9) AS weight
         FROM rare""")
     con.execute("""INSERT INTO story_keys SELECT published, article_id, 'entity', key, weight
                    FROM story_chunk_keys ORDER BY rank, key""")
