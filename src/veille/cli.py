@@ -146,15 +146,13 @@ def show(
 
     with open_store(db, read_only=True) as con:
         found = queries.article(con, article_id)
-        group = found and queries.duplicate_group_of(con, found["id"])
     if found is None:
         raise UsageError(f"no article with id {article_id!r} in {db}")
     if as_json:
         print(json.dumps(found, ensure_ascii=False, default=str))
     else:
         display.print_article(Console(), found)
-        if group:
-            Console().print(f"[dim]one copy of duplicate group {group}: `veille duplicates` lists them[/]")
+        display.print_corpus_context(Console(), found)
 
 
 @app.command()

@@ -91,6 +91,19 @@ def print_corpus_report(console: Console, report) -> None:
     console.print(f"corpus passes: {done}.", highlight=False)
 
 
+def print_corpus_context(console: Console, article: dict[str, Any]) -> None:
+    """Print the article's group of copies and its story, when it has them."""
+    copies, story = article.get("copies"), article.get("story")
+    if copies:
+        agency = f", {copies['agency']}" if copies.get("agency") else ""
+        console.print(f"[dim]one of {copies['copies']} copies ({copies['kind']}{agency}, "
+                      f"{copies['independent_sources']} outlet(s)) in group {copies['group']}: "
+                      f"`veille duplicates` lists them[/]", highlight=False)
+    if story:
+        console.print(f"[dim]in story {story['id']} ({story['articles']} articles, "
+                      f"{', '.join(story['languages'])}): {escape(story['title'] or '')}[/]", highlight=False)
+
+
 def print_ingest_report(console: Console, report, db: str) -> None:
     """Print what an ingest run stored."""
     reasons = ", ".join(f"{reason} {n}" for reason, n in report.reasons.most_common()) or "none"

@@ -64,7 +64,21 @@ def _article_dict(con: duckdb.DuckDBPyConnection, row: tuple) -> dict[str, Any]:
     data["removed"] = json.loads(data["removed"] or "[]")
     data["meta"] = json.loads(data["meta"] or "{}")
     data.update(annotations(con, data["id"]))
+    data.update(corpus_context(con, data["id"]))
     return data
+
+
+def corpus_context(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any]:
+    """Return what the corpus passes say of an article: its group of copies and its story (None when alone)."""
+    group = duplicate_group_of(con, article_id)
+    copies = duplicates(con, group=group, limit=1)["items"] if group else []
+    story = con.execute("""SELECT m.story_id, any_value(a.title ORDER BY a.published, a.id), count(*),
+                                  list_sort(list(DISTINCT a.language))
+                           FROM story_members m JOIN articles a ON a.id = m.article_id
+                           WHERE m.story_id = (SELECT story_id FROM story_members WHERE article_id = ?)
+                           GROUP BY m.story_id""", [article_id]).fetchone()
+    return {"copies": copies[0] if copies else None,
+            "story": dict(zip(("id", "title", "articles", "languages"), story)) if story else None}
 
 
 def annotations(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -409,7 +423,7 @@ def facets(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 DUPLICATE_GROUPS_SQL = """SELECT g.group_id AS "group", g.kind, g.agency, g.representative, g.earliest,
                                  r.title, r.published, g.sites AS independent_sources, g.members AS copies
                           FROM duplicate_groups g JOIN articles r ON r.id = g.representative
-                          WHERE (?::VARCHAR IS NULL OR g.kind = ?)"""
+                          WHERE (?::VARCHAR IS NULL OR g.kind = ?) AND (?::VARCHAR IS NULL OR g.group_id = ?)"""
 DUPLICATE_MEMBERS_SQL = """
     SELECT * FROM (
     SELECT m.group_id, a.id, a.source, a.site, a.url, a.title, a.published, a.wire_source,
@@ -424,12 +438,12 @@ DUPLICATE_MEMBERS_SQL = """
     ORDER BY group_id, relation <> 'representative', published NULLS LAST, page_copy, id, source"""
 
 
-def duplicates(con: duckdb.DuckDBPyConnection, *, kind: str | None = None, limit: int = 20,
-               offset: int = 0) -> dict[str, Any]:
-    """Return the groups of copies (exact, near, syndication), most copies first, each with every copy."""
+def duplicates(con: duckdb.DuckDBPyConnection, *, kind: str | None = None, group: str | None = None,
+               limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Return the groups of copies (exact, near, syndication; or the one group given), most copies first, each with every copy."""
     if not _has_table(con, "duplicate_groups"):
         return {"items": [], "total": 0}
-    found = page(con, DUPLICATE_GROUPS_SQL, [kind, kind], limit=limit, offset=offset,
+    found = page(con, DUPLICATE_GROUPS_SQL, [kind, kind, group, group], limit=limit, offset=offset,
                  order='copies DESC, published DESC NULLS LAST, "group"')
     members: dict[str, list] = {}
     ids = [item["group"] for item in found["items"]]
