@@ -145,6 +145,15 @@ CANONICAL_ROWS = """(SELECT e.*, coalesce(l.canonical_id, e.entity_id) AS canoni
 ENTITY_MEMBERS = f"""(SELECT article_id, entity_id FROM {CANONICAL_ROWS}
                       WHERE canonical IN (SELECT unnest(?::VARCHAR[])))"""
 
+def entity_articles(con: duckdb.DuckDBPyConnection, name_or_id: str) -> list[str] | None:
+    """Return the ids of the articles naming an entity under any of its names, or None when no entity goes by it."""
+    ids = entity_ids(con, name_or_id)
+    if not ids:
+        return None
+    return [row[0] for row in con.execute(f"SELECT DISTINCT article_id FROM {ENTITY_MEMBERS} ORDER BY 1",
+                                          [ids]).fetchall()]
+
+
 def page(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], *, limit: int,
          offset: int, order: str) -> dict[str, Any]:
     """Return one page of a query's rows and the count of all its rows."""

@@ -91,8 +91,13 @@ class Store:
         with self._lock:
             self._refresh()
             index = self._index
+        # An entity is its canonical entity's articles: any spelling finds them, a namesake's stay out.
+        articles = None
+        if entity:
+            with self.cursor() as con:
+                articles = queries.entity_articles(con, entity)
         filters = SearchFilters(language=lang, site=site, date_from=date_from, date_to=date_to,
-                                entity=entity, has_quotes=has_quotes)
+                                entity=entity, articles=articles, has_quotes=has_quotes)
         return index.search(q, filters, limit=limit, offset=offset)
 
     def article(self, article_id: str) -> dict[str, Any] | None:

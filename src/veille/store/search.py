@@ -48,6 +48,7 @@ class SearchFilters:
     date_from: str | None = None  # YYYY-MM-DD, inclusive
     date_to: str | None = None  # YYYY-MM-DD, inclusive
     entity: str | None = None  # an entity id, or a name (compared by its key: case and accents folded)
+    articles: list[str] | None = None  # only these articles (an entity's, as the store's names pass links them)
     has_quotes: bool | None = None
 
 
@@ -206,7 +207,9 @@ class SearchIndex:
         if filters.date_from or filters.date_to:
             parts.append((tantivy.Occur.Must, tantivy.Query.range_query(
                 schema, "day", tantivy.FieldType.Integer, _day(filters.date_from, 1), _day(filters.date_to, 99_999_999, upper=True))))
-        if filters.entity:
+        if filters.articles is not None:
+            parts.append((tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "id", filters.articles)))
+        elif filters.entity:
             parts.append((tantivy.Occur.Must, _entity_query(schema, filters.entity)))
         if filters.has_quotes is not None:
             bounds = (1, None) if filters.has_quotes else (0, 0)
