@@ -96,8 +96,8 @@ def print_corpus_context(console: Console, article: dict[str, Any]) -> None:
     copies, story = article.get("copies"), article.get("story")
     if copies:
         agency = f", {copies['agency']}" if copies.get("agency") else ""
-        console.print(f"[dim]one of {copies['copies']} copies ({copies['kind']}{agency}, "
-                      f"{copies['independent_sources']} outlet(s)) in group {copies['group']}: "
+        console.print(f"[dim]duplicate group {copies['group']}: one of {copies['copies']} copies "
+                      f"({copies['kind']}{agency}, {copies['independent_sources']} outlet(s)); "
                       f"`veille duplicates` lists them[/]", highlight=False)
     if story:
         console.print(f"[dim]in story {story['id']} ({story['articles']} articles, "

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from contextlib import contextmanager
 
 import duckdb
 
@@ -64,4 +66,24 @@ def _check_version(con: duckdb.DuckDBPyConnection, path: str) -> None:
                          f"run `veille ingest --db {path}` (any input) to migrate it")
 
 
-__all__ = ["DEFAULT_DB", "current_version", "open_store"]
+@contextmanager
+def pandas_marked_absent():
+    """Around a DuckDB call, tell Python that pandas is absent unless something has imported it already.
+
+    DuckDB's client tries `import pandas` for every value it binds. Without pandas each try
+    is a failed search of sys.path, two thirds of the store's write time; with pandas installed
+    (the Ray extra brings it) the first try imports pandas, numpy and pyarrow into the writer
+    for nothing: 115 MB of its memory (docs/performance.md). Scoped to our own calls, and a
+    no-op once pandas is imported.
+    """
+    if "pandas" in sys.modules:
+        yield
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.modules.pop("pandas", None)
+
+
+__all__ = ["DEFAULT_DB", "current_version", "open_store", "pandas_marked_absent"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import json
 import sys
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -20,7 +19,7 @@ from veille.corpus.duplicates import forget as forget_duplicates
 from veille.corpus.passes import PassReport
 from veille.errors import StoreError
 from veille.records import Article, Event, Page, Reject, content_id, public_meta
-from veille.store.connect import open_store
+from veille.store.connect import open_store, pandas_marked_absent
 
 ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than executemany
 # An open DuckDB database holds memory that grows with what it has written, outside its
@@ -58,7 +57,7 @@ class StoreWriter:
 
     def __init__(self, path: str):
         self.path = path
-        with _pandas_marked_absent():
+        with pandas_marked_absent():
             self.con = open_store(path)
         self._learned: dict[str, frozenset[str]] = {}
         self._since_open = 0  # results written since the connection was opened
@@ -114,7 +113,7 @@ class StoreWriter:
     def _reopen(self) -> None:
         """Checkpoint, close and reopen the database, which gives back the memory it held (see REOPEN_PAGES)."""
         self.close()
-        with _pandas_marked_absent():
+        with pandas_marked_absent():
             self.con = open_store(self.path)
         self._since_open = 0
 
@@ -232,8 +231,8 @@ class StoreWriter:
             self._execute(f"INSERT INTO {table} VALUES {values} {suffix}", params)
 
     def _execute(self, sql: str, params: list) -> duckdb.DuckDBPyConnection:
-        """Run one statement with bound parameters (see _pandas_marked_absent)."""
-        with _pandas_marked_absent():
+        """Run one statement with bound parameters (see pandas_marked_absent)."""
+        with pandas_marked_absent():
             return self.con.execute(sql, params)
 
 
@@ -299,23 +298,3 @@ def _reject_row(reject: Reject) -> tuple:
 def _now() -> datetime:
     """Return the current time in UTC, the store's time zone."""
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-@contextmanager
-def _pandas_marked_absent():
-    """Around a DuckDB call, tell Python that pandas is absent unless something has imported it already.
-
-    DuckDB's client tries `import pandas` for every value it binds. Without pandas each try
-    is a failed search of sys.path, two thirds of the store's write time; with pandas installed
-    (the Ray extra brings it) the first try imports pandas, numpy and pyarrow into the writer
-    for nothing: 115 MB of its memory (docs/performance.md). Scoped to our own calls, and a
-    no-op once pandas is imported.
-    """
-    if "pandas" in sys.modules:
-        yield
-        return
-    sys.modules["pandas"] = None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        sys.modules.pop("pandas", None)
