@@ -173,13 +173,18 @@ def _pairs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, float]]:
             FROM block b JOIN earlier y ON y.key = b.key AND y.kind = 'entity'
                  AND abs(y.published - b.published) <= {WINDOW_DAYS}
             LEFT JOIN story_chunk yc ON yc.article_id = y.article_id
-            WHERE y.article_id <> b.article_id AND (yc.rank IS NULL OR yc.rank < b.rank))
-        SELECT c.x, c.y, sum(CASE WHEN yk.kind = 'entity' THEN xk.weight * yk.weight ELSE 0 END),
-               bool_or(yk.kind = 'event'), count(*)
-        FROM candidates c
-        JOIN earlier xk ON xk.article_id = c.x
-        JOIN earlier yk ON yk.article_id = c.y AND yk.key = xk.key AND yk.kind = xk.kind
-        GROUP BY c.x, c.y HAVING count(*) >= {MIN_SHARED}""").fetchall()
+            WHERE y.article_id <> b.article_id AND (yc.rank IS NULL OR yc.rank < b.rank)),
+        -- Each candidate's keys first, then those the chunk article shares: joining the two
+        -- articles' keys on the key alone first would pair every two window articles that
+        -- share one, a number that grows with the square of the window's articles.
+        partner_keys AS MATERIALIZED (
+            SELECT c.x, c.y, yk.key, yk.kind, yk.weight FROM candidates c
+            JOIN earlier yk ON yk.article_id = c.y)
+        SELECT p.x, p.y, sum(CASE WHEN p.kind = 'entity' THEN xk.weight * p.weight ELSE 0 END),
+               bool_or(p.kind = 'event'), count(*)
+        FROM partner_keys p
+        JOIN story_keys xk ON xk.article_id = p.x AND xk.key = p.key AND xk.kind = p.kind
+        GROUP BY p.x, p.y HAVING count(*) >= {MIN_SHARED}""").fetchall()
     pairs: dict[str, dict[str, float]] = defaultdict(dict)
     for x, y, cosine, shared_event, shared in rows:
         pairs[x][y] = pair_score(cosine, shared_event, shared)
