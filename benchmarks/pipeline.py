@@ -92,13 +92,15 @@ def build_stages(pages: list[Page], paths: list[str], workdir: Path, ray: bool) 
         return str(workdir / f"bench-{next(counter)}.duckdb")
 
     n = len(pages)
+    # The ingests leave the corpus passes out (corpus=False): the limit and the plain script do
+    # no cross-article work, and the passes have their own benchmark (benchmarks/corpus.py).
     stages = [Stage(LIMIT, len(articles), lambda _: spacy_alone(articles)),
               Stage(LIMIT_BATCHED, len(articles), lambda _: spacy_alone_batched(articles)),
               Stage(PLAIN, n, lambda _: plain_script(htmls)),
               Stage("process_page, one page at a time", n, lambda _: [process_page(page) for page in pages]),
               Stage(f"process_pages, batches of {BATCH}", n, lambda _: _in_batches(process_pages, pages)),
-              Stage("ingest, local, 1 worker", n, lambda db: ingest(paths, db, workers=1), fresh_db),
-              Stage("ingest, local, 2 workers", n, lambda db: ingest(paths, db, workers=2), fresh_db, 2)]
+              Stage("ingest, local, 1 worker", n, lambda db: ingest(paths, db, workers=1, corpus=False), fresh_db),
+              Stage("ingest, local, 2 workers", n, lambda db: ingest(paths, db, workers=2, corpus=False), fresh_db, 2)]
     if ray:
         stages += [Stage(f"ingest, Ray, {cpus} CPU{'s' * (cpus > 1)}", n,
                          lambda db, cpus=cpus: _ray_ingest(paths, db, cpus), fresh_db, cpus) for cpus in (1, 2)]
@@ -116,7 +118,8 @@ def _ray_ingest(paths: list[str], db: str, cpus: int) -> None:
     from veille.engines.ray import RayEngine
 
     shards = Path(f"{db}.shards")
-    ingest_on_ray(paths, db, engine=RayEngine(shards, cpus=cpus, shard_files=max(1, len(paths) // (4 * cpus))))
+    ingest_on_ray(paths, db, engine=RayEngine(shards, cpus=cpus, shard_files=max(1, len(paths) // (4 * cpus))),
+                  corpus=False)
     shutil.rmtree(shards, ignore_errors=True)
 
 
