@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,7 +12,7 @@ from typer.exceptions import TyperException
 from rich.console import Console
 
 from veille import display
-from veille.errors import StoreError, StrictModeError, UsageError, VeilleError
+from veille.errors import StrictModeError, UsageError, VeilleError
 from veille.limits import DEFAULT_BATCH, DEFAULT_DB, DEFAULT_MAX_BYTES
 
 app = typer.Typer(help="veille: turn raw news pages into a searchable, evidence-backed record.",
@@ -120,18 +119,13 @@ def rebuild(
 ) -> None:
     """Run the corpus passes again over the whole store: duplicates, syndication, names, stories, merged events."""
     from veille.corpus import rebuild as rebuild_corpus
+    from veille.store.connect import require_store
     from veille.store.writer import StoreWriter
 
-    _must_exist(db)
+    require_store(db)
     with StoreWriter(db) as writer, display.CorpusProgress(err, enabled=progress) as bar:
         report = rebuild_corpus(writer.con, progress=bar.advance)
     display.print_corpus_report(err, report)
-
-
-def _must_exist(db: str) -> None:
-    """Refuse to create a store where one is expected to exist."""
-    if not os.path.exists(db):
-        raise StoreError(f"no store at {db}; run `veille ingest PATH --db {db}` first, or pass --db")
 
 
 @app.command()

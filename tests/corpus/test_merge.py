@@ -42,12 +42,9 @@ def test_a_report_joins_the_compatible_merged_event_nearest_in_time():
 # Hand-made reports
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(store_with_passes):
     """Return an open empty store whose corpus passes are the merge pass alone."""
-    monkeypatch.setattr(passes, "PASSES", ["veille.corpus.merge"])
-    con = open_store(str(tmp_path / "m.duckdb"))
-    yield con
-    con.close()
+    return store_with_passes("veille.corpus.merge")
 
 
 def report(con, article_id: str, published: str, site: str, actor: str, target: str, own_date: str | None,

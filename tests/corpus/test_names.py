@@ -78,12 +78,9 @@ def write_article(con, article_id: str, day: str, site: str, entities: list[tupl
 
 
 @pytest.fixture
-def hand_store(tmp_path, monkeypatch):
+def hand_store(store_with_passes):
     """Return an open store whose only corpus pass is names."""
-    monkeypatch.setattr(passes, "PASSES", ["veille.corpus.names"])
-    con = open_store(str(tmp_path / "names.duckdb"))
-    yield con
-    con.close()
+    return store_with_passes("veille.corpus.names")
 
 
 def canonical_of(con, article_id: str, name: str, kind: str = "PER") -> str:

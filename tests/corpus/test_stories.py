@@ -14,12 +14,9 @@ ORDER = [*(name for name in passes.PASSES if name not in ("veille.corpus.stories
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(store_with_passes):
     """Return an open empty store whose corpus passes are the stories pass alone."""
-    monkeypatch.setattr(passes, "PASSES", ["veille.corpus.stories"])
-    con = open_store(str(tmp_path / "s.duckdb"))
-    yield con
-    con.close()
+    return store_with_passes("veille.corpus.stories")
 
 
 def add(con, article_id: str, day: str | None, keys: dict[str, int], *, site: str = "a.example",

@@ -17,8 +17,8 @@ _LOCK_PID = re.compile(r"PID (\d+)")
 
 def open_store(path: str = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a store; for writing, create and migrate it; for reading, it must exist and be current."""
-    if read_only and not os.path.exists(path):
-        raise StoreError(f"no store at {path}; run `veille ingest PATH --db {path}` first, or pass --db")
+    if read_only:
+        require_store(path)
     try:
         con = duckdb.connect(path, read_only=read_only)
     except duckdb.IOException as error:
@@ -33,6 +33,12 @@ def open_store(path: str = DEFAULT_DB, *, read_only: bool = False) -> duckdb.Duc
         _set_memory_limit(con, WRITER_MEMORY)
         migrate(con)
     return con
+
+
+def require_store(path: str) -> None:
+    """Refuse to go on where a store is expected and there is none, saying how to make one."""
+    if not os.path.exists(path):
+        raise StoreError(f"no store at {path}; run `veille ingest PATH --db {path}` first, or pass --db")
 
 
 def _set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
@@ -86,4 +92,4 @@ def pandas_marked_absent():
         sys.modules.pop("pandas", None)
 
 
-__all__ = ["DEFAULT_DB", "current_version", "open_store", "pandas_marked_absent"]
+__all__ = ["DEFAULT_DB", "current_version", "open_store", "pandas_marked_absent", "require_store"]
