@@ -174,16 +174,18 @@ def _pairs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, float]]:
                  AND abs(y.published - b.published) <= {WINDOW_DAYS}
             LEFT JOIN story_chunk yc ON yc.article_id = y.article_id
             WHERE y.article_id <> b.article_id AND (yc.rank IS NULL OR yc.rank < b.rank)),
-        -- Each candidate's keys first, then those the chunk article shares: joining the two
-        -- articles' keys on the key alone first would pair every two window articles that
-        -- share one, a number that grows with the square of the window's articles.
-        partner_keys AS MATERIALIZED (
-            SELECT c.x, c.y, yk.key, yk.kind, yk.weight FROM candidates c
-            JOIN earlier yk ON yk.article_id = c.y)
-        SELECT p.x, p.y, sum(CASE WHEN p.kind = 'entity' THEN xk.weight * p.weight ELSE 0 END),
+        -- Each candidate pair with the chunk article's keys, then those the partner shares, both
+        -- read from the window: joining the two articles' keys on the key alone first would pair
+        -- every two window articles that share one (a number that grows with the square of the
+        -- window's articles), and a join with story_keys itself would read the whole store.
+        pair_keys AS MATERIALIZED (
+            SELECT c.x, c.y, xk.key, xk.kind, xk.weight FROM candidates c
+            JOIN (SELECT * FROM earlier WHERE article_id IN (SELECT article_id FROM story_chunk)) xk
+                 ON xk.article_id = c.x)
+        SELECT p.x, p.y, sum(CASE WHEN p.kind = 'entity' THEN p.weight * yk.weight ELSE 0 END),
                bool_or(p.kind = 'event'), count(*)
-        FROM partner_keys p
-        JOIN story_keys xk ON xk.article_id = p.x AND xk.key = p.key AND xk.kind = p.kind
+        FROM pair_keys p
+        JOIN earlier yk ON yk.article_id = p.y AND yk.key = p.key AND yk.kind = p.kind
         GROUP BY p.x, p.y HAVING count(*) >= {MIN_SHARED}""").fetchall()
     pairs: dict[str, dict[str, float]] = defaultdict(dict)
     for x, y, cosine, shared_event, shared in rows:
