@@ -49,14 +49,21 @@ class Parsed:
     paragraphs: list[Paragraph] = field(default_factory=list)
     model: str | None = None
     title_doc: Any | None = None  # the headline's parse: context (titles of people), no offsets
+    _sentences: list[Sentence] | None = None  # built on first use: the rules ask for them often
 
     @property
     def has_model(self) -> bool:
         """Return True when the paragraphs were parsed by a spaCy model."""
         return self.model is not None
 
-    def sentences(self) -> Iterator[Sentence]:
-        """Yield every sentence of the article in order (whole paragraphs when there is no model)."""
+    def sentences(self) -> list[Sentence]:
+        """Return every sentence of the article in order (whole paragraphs when there is no model)."""
+        if self._sentences is None:
+            self._sentences = list(self._split_sentences())
+        return self._sentences
+
+    def _split_sentences(self) -> Iterator[Sentence]:
+        """Yield the sentences of each paragraph in turn."""
         for paragraph in self.paragraphs:
             if paragraph.doc is None:
                 yield Sentence(paragraph.start, paragraph.end, paragraph.text, None, paragraph)

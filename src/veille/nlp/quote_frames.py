@@ -46,8 +46,10 @@ def tokens_between(paragraph: Paragraph, start: int, end: int) -> list[Any]:
     """Return the paragraph's tokens that lie between two text offsets."""
     if paragraph.doc is None:
         return []
-    low, high = start - paragraph.start, end - paragraph.start
-    return [token for token in paragraph.doc if token.idx >= low and token.idx + len(token) <= high]
+    low, high = max(start - paragraph.start, 0), min(end - paragraph.start, len(paragraph.text))
+    # "contract": the tokens wholly inside the stretch, found by spaCy without walking the doc.
+    span = paragraph.doc.char_span(low, high, alignment_mode="contract") if low < high else None
+    return list(span) if span is not None else []
 
 
 def span_of(paragraph: Paragraph, tokens: list[Any]) -> tuple[int, int]:
@@ -397,9 +399,9 @@ def _marker_frame(paragraph: Paragraph, marker: list[Any], rest: list[Any]) -> F
 
 def marker_at(tokens: list[Any], position: int, markers: Iterable[tuple[str, ...]]) -> int:
     """Return the length of the marker phrase starting at a position (0 when there is none)."""
+    first = tokens[position].lower_
     for marker in markers:
-        words = [t.lower_ for t in tokens[position:position + len(marker)]]
-        if words == list(marker):
+        if marker[0] == first and [t.lower_ for t in tokens[position:position + len(marker)]] == list(marker):
             return len(marker)
     return 0
 
