@@ -142,3 +142,14 @@ def test_english_nationalities_match_only_when_capitalised():
                          "the Navy yard every week, said Tom Reed, a yard supervisor.", "en")
     assert by_name(article)["Anna Kowalska"].attributes.get("country") == "Poland"
     assert "country" not in by_name(article)["Tom Reed"].attributes
+
+
+@pytest.mark.parametrize("types", [["ORG", "MISC"], ["MISC", "ORG"], ["LOC", "ORG", "ORG", "LOC"], ["ORG", "LOC"]])
+def test_a_tie_between_types_is_broken_the_same_way_in_every_process(types):
+    from veille.nlp.entities import Candidate, _entity
+    from veille.records import Mention
+
+    group = [Candidate(Mention(10 * i, 10 * i + 13, "Last Hot Time", "name"), kind, None, None)
+             for i, kind in enumerate(types)]
+    expected = "LOC" if "LOC" in types else "ORG"  # places before organisations before MISC, whatever the order
+    assert _entity(group).type == expected

@@ -135,7 +135,7 @@ def load_lexicon() -> Lexicon:
         updated_prefixes=tuple(k for lang in langs for k in _keys(lang["dates"]["updated_prefixes"])),
         months={letters_key(m): n for lang in langs for m, n in lang["dates"]["months"].items()},
         day_first={lang["language"]: lang["dates"]["day_first"] for lang in langs},
-        credit_templates=tuple(sorted(set(templates), key=lambda t: -len(t[0]) - len(t[1]))),
+        credit_templates=tuple(sorted(set(templates), key=lambda t: (-len(t[0]) - len(t[1]), t))),
         agencies={letters_key(s): name for name, spellings in wire["agencies"].items() for s in spellings},
         agency_words=frozenset(w for spellings in wire["agencies"].values() for s in spellings
                                for w in letters_key(s).split()),
