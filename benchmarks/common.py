@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-HEADERS = ["stage", "pages", "workers", "median s", "pages/s", "per core", "× baseline"]
+HEADERS = ["stage", "pages", "workers", "median s", "pages/s", "per core", "× baseline", "CPU s", "× baseline, CPU"]
 
 
 @dataclass(slots=True)
@@ -29,6 +29,8 @@ class Stage:
     # Untimed preparation handed to run (a fresh store file, an open writer): not the step's cost.
     setup: Callable[[], Any] = lambda: None
     workers: int = 1
+    # False when the work runs in other processes (a pool, Ray): this process's CPU time is not the stage's.
+    in_process: bool = True
 
 
 @dataclass(slots=True)
@@ -40,6 +42,12 @@ class Figure:
     workers: int
     seconds: list[float] = field(default_factory=list)
     peak_rss_mb: float = 0.0
+    cpu_seconds: list[float] = field(default_factory=list)  # empty when the work runs in other processes
+
+    @property
+    def median_cpu(self) -> float | None:
+        """Return the median CPU time of one run (this process's), None when not measured."""
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else None
 
     @property
     def median(self) -> float:
@@ -58,6 +66,9 @@ class Figure:
                 "pages_per_s": round(self.pages_per_s, 2),
                 "pages_per_s_per_core": round(self.pages_per_s / self.workers, 2),
                 "ratio": round(ratio(self, baseline), 3) if baseline else None,
+                "cpu_seconds": [round(s, 4) for s in self.cpu_seconds],
+                "median_cpu_s": round(self.median_cpu, 4) if self.median_cpu is not None else None,
+                "cpu_ratio": round(cpu_ratio(self, baseline), 3) if cpu_ratio(self, baseline) else None,
                 "peak_rss_mb": round(self.peak_rss_mb, 1)}
 
 
@@ -66,23 +77,33 @@ def ratio(figure: Figure, baseline: Figure) -> float:
     return figure.pages_per_s / baseline.pages_per_s
 
 
+def cpu_ratio(figure: Figure, baseline: Figure | None) -> float | None:
+    """Return the same ratio in CPU time (pages per CPU second), None when either was not measured."""
+    if baseline is None or not figure.median_cpu or not baseline.median_cpu:
+        return None
+    return (figure.pages / figure.median_cpu) / (baseline.pages / baseline.median_cpu)
+
+
 def measure(stages: list[Stage], repeat: int, on_stage: Callable[[str], None] = lambda _: None) -> list[Figure]:
     """Run every stage `repeat` times, round by round so that drift hits every stage alike."""
     figures = [Figure(stage.name, stage.pages, stage.workers) for stage in stages]
     for round_number in range(repeat):
         for stage, figure in zip(stages, figures):
             on_stage(f"round {round_number + 1}/{repeat}: {stage.name}")
-            figure.seconds.append(time_once(stage))
+            wall, cpu = time_once(stage)
+            figure.seconds.append(wall)
+            if stage.in_process:
+                figure.cpu_seconds.append(cpu)
             figure.peak_rss_mb = peak_rss_mb()
     return figures
 
 
-def time_once(stage: Stage) -> float:
-    """Return the wall time of one run of a stage, its setup left out."""
+def time_once(stage: Stage) -> tuple[float, float]:
+    """Return the wall time and this process's CPU time of one run of a stage, its setup left out."""
     prepared = stage.setup()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     stage.run(prepared)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def peak_rss_mb() -> float:
@@ -119,8 +140,11 @@ def table_rows(figures: list[Figure], baseline: Figure | None) -> list[list[str]
     rows = []
     for figure in figures:
         times = f"{ratio(figure, baseline):.2f}" if baseline else "—"
+        cpu_times = cpu_ratio(figure, baseline)
         rows.append([figure.stage, str(figure.pages), str(figure.workers), f"{figure.median:.3f}",
-                     f"{figure.pages_per_s:.1f}", f"{figure.pages_per_s / figure.workers:.1f}", times])
+                     f"{figure.pages_per_s:.1f}", f"{figure.pages_per_s / figure.workers:.1f}", times,
+                     f"{figure.median_cpu:.3f}" if figure.median_cpu is not None else "—",
+                     f"{cpu_times:.2f}" if cpu_times else "—"])
     return rows
 
 
@@ -141,7 +165,7 @@ def show_figures(console: Console, title: str, rows: list[list[str]], notes: lis
         return
     print_table(console, title, rows)
     for note in notes:
-        console.print(note, highlight=False)
+        console.print(note, highlight=False, markup=False)  # "veille[ray]" is text, not a style
 
 
 def markdown_table(rows: list[list[str]]) -> str:
