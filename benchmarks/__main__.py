@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m benchmarks [--only clean|annotate|events|pipeline|search|memory|storage|corpus] [--repeat N] [--markdown]`."""
+"""Run the benchmarks: `python -m benchmarks [--only clean|annotate|events|pipeline|search|memory|storage|corpus|attributes] [--repeat N] [--markdown]`."""
 from __future__ import annotations
 
 import argparse
@@ -7,10 +7,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import annotate, clean, corpus, events, memory, pipeline, search, storage
+from benchmarks import annotate, attributes, clean, corpus, events, memory, pipeline, search, storage
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS = ("clean", "annotate", "events", "pipeline", "search", "memory", "storage", "corpus")
+BENCHMARKS = ("clean", "annotate", "events", "pipeline", "search", "memory", "storage", "corpus", "attributes")
 SEARCH_SIZES = [10_000]  # articles in the synthetic store; `python -m benchmarks.search --sizes` for more
 SEARCH_QUERIES = 100  # queries per kind
 MEMORY_PAGES = [1000, 10000]  # corpus sizes of the memory benchmark; the models are off (see --memory-models)
@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     if "corpus" in chosen:  # sizes from VEILLE_BENCH_CORPUS ("10000,100000"), else 10,000 articles
         corpus.run(corpus.sizes_from_environment(), console, increments=args.repeat, out=args.out,
                    markdown=args.markdown)
+    if "attributes" in chosen:  # spaCy's attribute ruler beside veille's on the dev HTML pages
+        attributes.run(args.shared, console, repeat=args.repeat, out=args.out)
     return 0
 
 
