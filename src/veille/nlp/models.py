@@ -3,8 +3,9 @@
 Defaults live in ``nlp/data/models.toml``; ``VEILLE_MODEL_<LANG>`` overrides one
 (a package name or a path; ``none`` turns the model off). A language without a model
 still gets dates and quotes by rule; the article says which model annotated it.
-A loaded pipeline's attribute ruler is replaced by ``nlp/attributes.py``'s, which gives
-the same attributes faster (``VEILLE_FAST_ATTRIBUTES=0`` keeps spaCy's).
+A loaded pipeline's attribute ruler and lemmatizer are replaced by ``nlp/attributes.py``'s and
+``nlp/lemmas.py``'s, which give the same attributes and lemmas faster (``VEILLE_FAST_ATTRIBUTES=0``,
+``VEILLE_FAST_LEMMAS=0`` keep spaCy's).
 """
 from __future__ import annotations
 
@@ -57,9 +58,10 @@ def _load(name: str) -> Any | None:
         nlp = spacy.load(name)
     except (OSError, ImportError):
         return None
-    from veille.nlp.attributes import install  # the same attributes as spaCy's ruler, faster
+    from veille.nlp import attributes, lemmas  # the same attributes and lemmas as spaCy's, faster
 
-    install(nlp)  # VEILLE_FAST_ATTRIBUTES=0 keeps spaCy's own
+    attributes.install(nlp)  # VEILLE_FAST_ATTRIBUTES=0 keeps spaCy's own ruler
+    lemmas.install(nlp)  # VEILLE_FAST_LEMMAS=0 keeps spaCy's own lemmatizer
     return nlp
 
 
