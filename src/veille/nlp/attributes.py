@@ -80,6 +80,17 @@ class Condition:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyCache:
+    """Per token key seen: its row, the one-token patterns it matches, what they set, the specs it meets."""
+
+    rows: dict[int, int]
+    matched: list[tuple[int, ...]]
+    values: np.ndarray  # per row and written attribute: the value set
+    sets: np.ndarray  # per row and written attribute: whether a pattern sets it
+    met: np.ndarray  # per row and spec: whether the key meets it
+
+
+@dataclass(frozen=True, slots=True)
 class Sequence:
     """A pattern of several tokens (or of one token with an index beyond it): its specs' numbers, in order."""
 
@@ -183,16 +194,13 @@ class FastAttributeRuler:
         self.classes = TokenClasses(self.steps)
         self.fields = list(dict.fromkeys([*(column.attr for column in self.classes.columns), *self.written]))
         self._regexes = {column: re.compile(column.regex) for column in self.classes.columns if column.regex}
-        self._rows: dict[int, int] = {}
-        self._matched: list[tuple[int, ...]] = []  # per cached key: the one-token patterns it matches
-        self._values = np.zeros((0, len(self.written)), dtype=np.uint64)
-        self._sets = np.zeros((0, len(self.written)), dtype=bool)
-        self._met = np.zeros((0, len(self.steps)), dtype=bool)
+        self._keys = KeyCache({}, [], np.zeros((0, len(self.written)), dtype=np.uint64),
+                              np.zeros((0, len(self.written)), dtype=bool), np.zeros((0, len(self.steps)), dtype=bool))
 
     @property
     def cached_keys(self) -> int:
         """Return how many distinct token keys the cache holds (bounded by the patterns' values)."""
-        return len(self._rows)
+        return len(self._keys.rows)
 
     def __call__(self, doc: Doc) -> Doc:
         """Set the attributes the patterns give the doc's tokens."""
@@ -211,13 +219,13 @@ class FastAttributeRuler:
             return
         fields = np.concatenate([doc.to_array(self.fields).reshape(len(doc), len(self.fields)) for doc in docs])
         before = fields[:, [self.fields.index(attr) for attr in self.written]]
-        rows = self._rows_of(self.classes.keys(self._columns(fields)))
-        after = np.where(self._sets[rows], self._values[rows], before)
+        rows, cache = self._rows_of(self.classes.keys(self._columns(fields)))
+        after = np.where(cache.sets[rows], cache.values[rows], before)
         lengths = [len(doc) for doc in docs]
-        extra = self._sequence_matches(self._met[rows], lengths)
+        extra = self._sequence_matches(cache.met[rows], lengths)
         self._matcher_matches(docs, lengths, extra)
         for token, numbers in extra.items():
-            after[token] = self._apply(before[token], sorted(numbers.union(self._matched[rows[token]])))
+            after[token] = self._apply(before[token], sorted(numbers.union(cache.matched[rows[token]])))
         self._write(docs, lengths, before, after)
 
     def _columns(self, fields: np.ndarray) -> np.ndarray:
@@ -237,29 +245,30 @@ class FastAttributeRuler:
             columns[:, place] = np.array([search(text) is not None for text in texts], dtype=np.uint64)[inverse]
         return columns
 
-    def _rows_of(self, keys: np.ndarray) -> np.ndarray:
-        """Return each token's row in the cache of keys, adding the keys not seen yet."""
+    def _rows_of(self, keys: np.ndarray) -> tuple[np.ndarray, KeyCache]:
+        """Return each token's row in the cache of keys, and the cache, the keys not seen yet added."""
         unique, inverse = np.unique(keys, return_inverse=True)
-        new = [key for key in unique.tolist() if key not in self._rows]
-        if new:
-            self._cache(new)
-        return np.array([self._rows[key] for key in unique.tolist()], dtype=np.intp)[inverse.reshape(-1)]
+        cache = self._keys
+        new = [key for key in unique.tolist() if key not in cache.rows]
+        if new:  # one assignment: threads sharing the ruler each see a whole cache
+            cache = self._keys = self._extended(cache, new)
+        return np.array([cache.rows[key] for key in unique.tolist()], dtype=np.intp)[inverse.reshape(-1)], cache
 
-    def _cache(self, keys: list[int]) -> None:
-        """Work out which specs new keys meet and what their one-token patterns set; add them to the cache."""
-        values, sets, met = [], [], []
+    def _extended(self, cache: KeyCache, keys: list[int]) -> KeyCache:
+        """Return the cache with new keys: which specs they meet, what their one-token patterns set."""
+        rows, matched, values, sets, met = dict(cache.rows), list(cache.matched), [], [], []
         for key in keys:
             meets = self.classes.meeting(key)
-            matched = tuple(sorted({number for number, step in self.single if meets[step]}))
-            merged = self._merged(matched)
-            self._rows[key] = len(self._matched)
-            self._matched.append(matched)
+            numbers = tuple(sorted({number for number, step in self.single if meets[step]}))
+            merged = self._merged(numbers)
+            rows[key] = len(matched)
+            matched.append(numbers)
             values.append([merged.get(attr, 0) for attr in self.written])
             sets.append([attr in merged for attr in self.written])
             met.append(meets)
-        self._values = np.vstack([self._values, np.array(values, dtype=np.uint64)])
-        self._sets = np.vstack([self._sets, np.array(sets, dtype=bool).reshape(len(keys), -1)])
-        self._met = np.vstack([self._met, np.array(met, dtype=bool).reshape(len(keys), -1)])
+        return KeyCache(rows, matched, np.vstack([cache.values, np.array(values, dtype=np.uint64)]),
+                        np.vstack([cache.sets, np.array(sets, dtype=bool).reshape(len(keys), -1)]),
+                        np.vstack([cache.met, np.array(met, dtype=bool).reshape(len(keys), -1)]))
 
     def _merged(self, patterns: Iterable[int]) -> dict[int, int]:
         """Return the attributes set by patterns applied in order (a later one wins)."""
