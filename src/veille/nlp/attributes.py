@@ -50,11 +50,12 @@ OFF = {"0", "no", "off", "false"}
 # Fields of the token alone: spaCy's set_token_attrs and Doc.from_array both set exactly the
 # token's field for these (set_token_attrs also tries the lexeme, which has none of them).
 WRITABLE = (TAG, POS, MORPH, LEMMA, DEP)
-# Attributes whose Doc.to_array value is the one the Matcher compares (both read get_token_attr;
-# SENT_START differs, HEAD and the entity fields are left to the Matcher).
+# Attributes a compiled spec reads: Doc.to_array gives the value the Matcher compares (both read
+# spaCy's get_token_attr). SENT_START (a boolean to the Matcher), HEAD, ENT_IOB and the entity
+# ids are left to the Matcher. STRINGS hold a string's id, which a REGEX searches.
 STRINGS = frozenset(IDS[name] for name in ("ORTH", "LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX",
                                            "TAG", "DEP", "LEMMA", "ENT_TYPE"))
-READABLE = STRINGS | {IDS["LENGTH"], POS, MORPH} | {value for value in IDS.values() if 0 < value < 64}
+READABLE = STRINGS | {IDS["LENGTH"], POS, MORPH} | {value for value in IDS.values() if 0 < value < 64}  # + flags
 SET_OPERATORS = ("IN", "NOT_IN")
 
 
