@@ -18,6 +18,7 @@ import duckdb
 from veille.corpus.duplicates import forget as forget_duplicates
 from veille.corpus.passes import PassReport
 from veille.errors import StoreError
+from veille.limits import WRITER_MEMORY
 from veille.records import Article, Event, Page, Reject, content_id, public_meta
 from veille.store.connect import open_store, pandas_marked_absent
 
@@ -28,8 +29,18 @@ ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than execute
 # the dev sets' HTML pages in batches of 64 (2026-11-30): reopening every 256 pages, the writer
 # swung between 160 and 446 MB over 4,096 pages; every 64 pages (each default batch), it stayed
 # between 155 and 163 MB, for about 0.8 s a reopen (its checkpoint) on a loaded machine.
-# Measured in docs/performance.md, "Memory of a long ingest".
+# With small row groups (below) it is still best: reopening every 2,048 pages instead peaked at
+# 550 MB against 523 (2,560 pages of 40 KB). Measured in docs/performance.md, "Memory".
 REOPEN_PAGES = 64
+# Rows per row group of the tables the writer appends to (DuckDB's default: 122,880). A
+# checkpoint rewrites, whole, each row group that took new rows: with the default, a store's
+# first 122,880 pages and articles were one row group per table, re-read and re-compressed at
+# every checkpoint, so the writer's peak grew with the store (new articles written into
+# synthetic stores of 10,000 and 100,000 articles: 351 and 946 MB, 2.2 and 17 s of CPU a
+# reopen; 2,048 rows: 256 and 264 MB, 0.4 and 0.7 s). 2,048 is DuckDB's smallest: what is left
+# is a swing within the last row group, about 2.4 times the raw pages it holds (40 KB pages:
+# 270 to 460 MB over 2,048 pages, then back). Measured in docs/performance.md, "Memory".
+ROW_GROUP_ROWS = 2048
 
 
 @dataclass(slots=True)
@@ -57,8 +68,7 @@ class StoreWriter:
 
     def __init__(self, path: str):
         self.path = path
-        with pandas_marked_absent():
-            self.con = open_store(path)
+        self.con = open_for_writing(path)
         self._learned: dict[str, frozenset[str]] = {}
         self._since_open = 0  # results written since the connection was opened
 
@@ -113,8 +123,7 @@ class StoreWriter:
     def _reopen(self) -> None:
         """Checkpoint, close and reopen the database, which gives back the memory it held (see REOPEN_PAGES)."""
         self.close()
-        with pandas_marked_absent():
-            self.con = open_store(self.path)
+        self.con = open_for_writing(self.path)
         self._since_open = 0
 
     def _rollback(self) -> None:
@@ -234,6 +243,27 @@ class StoreWriter:
         """Run one statement with bound parameters (see pandas_marked_absent)."""
         with pandas_marked_absent():
             return self.con.execute(sql, params)
+
+
+def open_for_writing(path: str) -> duckdb.DuckDBPyConnection:
+    """Open a store for writing, attached with row groups of ROW_GROUP_ROWS rows."""
+    path = str(path)
+    with pandas_marked_absent():
+        con = open_store(path)  # create or migrate it, or say why it cannot be opened
+    if path == ":memory:":  # nothing is checkpointed in memory: the row groups do not matter
+        return con
+    con.close()
+    con = duckdb.connect()
+    try:
+        quoted = path.replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS store (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+    except duckdb.Error as error:
+        con.close()
+        raise StoreError(f"{path} cannot be opened for writing: {error}") from error
+    con.execute("USE store")
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"SET memory_limit = '{WRITER_MEMORY.strip()}'")
+    return con
 
 
 def _page_row(page: Page, result: Article | Reject) -> tuple:
