@@ -25,14 +25,20 @@ def open_store(path: str = DEFAULT_DB, *, read_only: bool = False) -> duckdb.Duc
         raise _explain(error, path) from error
     except duckdb.Error as error:
         raise StoreError(f"{path} cannot be opened as a veille store: {error}") from error
-    # DuckDB draws a progress bar on stdout for long statements: it would corrupt our output.
-    con.execute("SET enable_progress_bar = false")
+    configure(con, read_only=read_only)
     if read_only:
         _check_version(con, path)
     else:
-        _set_memory_limit(con, WRITER_MEMORY)
         migrate(con)
     return con
+
+
+def configure(con: duckdb.DuckDBPyConnection, *, read_only: bool = False) -> None:
+    """Apply the store's connection settings: no progress bar; a writer's memory bound."""
+    # DuckDB draws a progress bar on stdout for long statements: it would corrupt our output.
+    con.execute("SET enable_progress_bar = false")
+    if not read_only:
+        _set_memory_limit(con, WRITER_MEMORY)
 
 
 def require_store(path: str) -> None:

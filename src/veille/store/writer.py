@@ -18,9 +18,8 @@ import duckdb
 from veille.corpus.duplicates import forget as forget_duplicates
 from veille.corpus.passes import PassReport
 from veille.errors import StoreError
-from veille.limits import WRITER_MEMORY
 from veille.records import Article, Event, Page, Reject, content_id, public_meta
-from veille.store.connect import open_store, pandas_marked_absent
+from veille.store.connect import configure, open_store, pandas_marked_absent
 
 ROWS_PER_STATEMENT = 500  # multi-row VALUES: far fewer round trips than executemany
 # An open DuckDB database holds memory that grows with what it has written, outside its
@@ -261,8 +260,7 @@ def open_for_writing(path: str) -> duckdb.DuckDBPyConnection:
         con.close()
         raise StoreError(f"{path} cannot be opened for writing: {error}") from error
     con.execute("USE store")
-    con.execute("SET enable_progress_bar = false")
-    con.execute(f"SET memory_limit = '{WRITER_MEMORY.strip()}'")
+    configure(con)
     return con
 
 
