@@ -282,7 +282,8 @@ def _full_name_for(candidate: Candidate, candidates: list[Candidate]) -> Candida
 
 
 # A tie between types goes to the first here: "Europe", "Santa Fe" or "Baar" tagged once LOC and once
-# ORG are places used as actors more often than organisations named like places (dev pages, 21 ties).
+# ORG are places used as actors more often than organisations named like places (ties on 21 of the
+# 224 dev pages, which a Python set's order used to decide differently in each process).
 _TIE_ORDER = {"PER": 4, "LOC": 3, "ORG": 2, "MISC": 1}
 
 
@@ -292,7 +293,8 @@ def _entity(group: list[Candidate]) -> Entity:
     types = [c.type for c in group]
     # A person's full name is the strongest evidence of type: the models often call a lone surname an ORG.
     multiword_person = fullest.type == "PER" and len(fullest.key.split()) > 1
-    kind = "PER" if multiword_person else max(dict.fromkeys(types), key=lambda t: (types.count(t), _TIE_ORDER.get(t, 0)))
+    ranked = max(dict.fromkeys(types), key=lambda t: (types.count(t), _TIE_ORDER.get(t, 0)))
+    kind = "PER" if multiword_person else ranked
     name = fullest.name
     return Entity(entity_id(kind, name), name, kind, mentions=[c.mention for c in group])
 
