@@ -215,5 +215,5 @@ def show(console: Console, report: dict, figures: list[Figure], markdown: bool) 
              f"In CPU time, {ONE_WORKER}: {report['one_worker_cpu_over_limit']:.2f}× the limit, "
              f"{report['one_worker_cpu_over_plain']:.2f}× the plain script"]
     if not report["ray"]:
-        notes.append("Ray rows left out: the veille[ray] extra is not installed")
+        notes.append("Ray rows left out: --no-ray, or the veille[ray] extra is not installed")
     show_figures(console, "End to end", rows, notes, markdown)
