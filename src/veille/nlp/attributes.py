@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -44,8 +43,7 @@ log = logging.getLogger(__name__)
 
 NAME = "attribute_ruler"
 FACTORY = "veille_attribute_ruler"
-SETTING = "VEILLE_FAST_ATTRIBUTES"  # "0" keeps spaCy's own ruler (to compare the two)
-OFF = {"0", "no", "off", "false"}
+SETTING = "VEILLE_FAST_ATTRIBUTES"  # "0" keeps spaCy's own ruler (to compare the two): read by nlp.models
 
 # Fields of the token alone: spaCy's set_token_attrs and Doc.from_array both set exactly the
 # token's field for these (set_token_attrs also tries the lexeme, which has none of them).
@@ -99,13 +97,6 @@ class Sequence:
     steps: tuple[int, ...]
 
 
-def install(nlp: Language) -> bool:
-    """Put the fast attribute ruler in a loaded pipeline unless the setting turns it off; True when it did."""
-    if os.environ.get(SETTING, "1").strip().lower() in OFF:
-        return False
-    return replace_ruler(nlp)
-
-
 def replace_ruler(nlp: Language) -> bool:
     """Replace the pipeline's attribute ruler by the fast one (same name, same place); False when it keeps spaCy's."""
     if NAME not in nlp.pipe_names:
@@ -120,6 +111,9 @@ def replace_ruler(nlp: Language) -> bool:
         return False
     nlp.replace_pipe(NAME, FACTORY).adopt(compiled)
     return True
+
+
+install = replace_ruler  # what veille.nlp.models calls, as for nlp.lemmas
 
 
 @Language.factory(FACTORY)

@@ -14,7 +14,6 @@ in the same order, so its cache fills as it would have.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -25,14 +24,13 @@ from spacy.tokens import Doc
 
 NAME = "lemmatizer"
 FACTORY = "veille_lemmatizer"
-SETTING = "VEILLE_FAST_LEMMAS"  # "0" keeps spaCy's own lemmatizer (to compare the two)
-OFF = {"0", "no", "off", "false"}
+SETTING = "VEILLE_FAST_LEMMAS"  # "0" keeps spaCy's own lemmatizer (to compare the two): read by nlp.models
 FIELDS = [ORTH, POS, MORPH, LEMMA]
 
 
 def install(nlp: Language) -> bool:
-    """Put the remembering lemmatizer in a loaded pipeline unless the setting turns it off; True when it did."""
-    if os.environ.get(SETTING, "1").strip().lower() in OFF or NAME not in nlp.pipe_names:
+    """Put the remembering lemmatizer in a loaded pipeline; True when it did."""
+    if NAME not in nlp.pipe_names:
         return False
     stock = nlp.get_pipe(NAME)
     if not isinstance(stock, Lemmatizer) or stock.mode != "rule":

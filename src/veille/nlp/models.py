@@ -16,6 +16,7 @@ from importlib.resources import files
 from typing import Any
 
 DISABLED = {"", "none", "off"}
+SWITCHED_OFF = {"0", "no", "off", "false"}  # values of a VEILLE_FAST_* setting that keep spaCy's component
 
 
 @functools.cache
@@ -60,8 +61,9 @@ def _load(name: str) -> Any | None:
         return None
     from veille.nlp import attributes, lemmas  # the same attributes and lemmas as spaCy's, faster
 
-    attributes.install(nlp)  # VEILLE_FAST_ATTRIBUTES=0 keeps spaCy's own ruler
-    lemmas.install(nlp)  # VEILLE_FAST_LEMMAS=0 keeps spaCy's own lemmatizer
+    for faster in (attributes, lemmas):  # VEILLE_FAST_ATTRIBUTES=0, VEILLE_FAST_LEMMAS=0 keep spaCy's own
+        if os.environ.get(faster.SETTING, "1").strip().lower() not in SWITCHED_OFF:
+            faster.install(nlp)
     return nlp
 
 
