@@ -198,6 +198,23 @@ def test_only_the_candidates_whose_names_agree_are_read_in_full(hand_store, monk
     assert read[1] == {canonical_of(hand_store, "fr1", "Sergueï Choïgou"), canonical_of(hand_store, "sp1", "Sergei Shoigu")}
 
 
+
+def test_the_candidates_found_by_surname_are_those_of_the_whole_block_whose_names_agree(hand_store):
+    write_shoigu_articles(hand_store)
+    write_article(hand_store, "en7", "2016-12-07", "wire.example", [("Ivan Shagalovski", "PER", [])])
+    write_article(hand_store, "en8", "2016-12-08", "daily.example", [("Olga Shagalovska", "PER", [])])  # one block
+    passes.run_passes(hand_store)
+    asked = ("S. Shoigu", "Ivan Shoigu", "Ivan Shagelovski", "I. Shagalovska", "Shagalovsky")
+    write_article(hand_store, "en9", "2016-12-12", "wire.example", [(name, "PER", []) for name in asked])
+    seen = names.read_entities(hand_store, ["en9"])
+    index = names.BlockIndex.load(hand_store, seen)
+    found = {item.name: index.plausible(item) for item in seen}
+    assert found == {item.name: [c.id for c in index.candidates(item) if names.is_plausible(item, c)] for item in seen}
+    ivan = canonical_of(hand_store, "en7", "Ivan Shagalovski")
+    olga = canonical_of(hand_store, "en8", "Olga Shagalovska")
+    assert len(found["S. Shoigu"]) == 2 and found["Ivan Shoigu"] == [] and found["Ivan Shagelovski"] == [ivan]
+    assert found["I. Shagalovska"] == [ivan] and found["Shagalovsky"] == sorted([ivan, olga])  # surnames 91 alike
+
 # ---- the samples ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

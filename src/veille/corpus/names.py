@@ -151,6 +151,7 @@ def respell(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for each entity at every step of a chunk
 def skeleton(word: str) -> str:
     """Return a word's first letter and its consonants, repeats once: the block of similar surnames."""
     tail = re.sub(r"[aeiouy]", "", word[1:])
@@ -274,8 +275,7 @@ def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
     if not seen:
         return 0
     index = BlockIndex.load(con, seen)
-    for item in seen:
-        item.plausible = [c.id for c in index.candidates(item) if is_plausible(item, c)]
+    _add_plausible(index, seen)
     index.load_data(con, {canonical_id for item in seen for canonical_id in item.plausible})
     changed: dict[str, Canonical] = {}
     links = []
@@ -289,6 +289,16 @@ def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
         links.append((item.article_id, item.entity_id, canonical.id, score))
     write(con, list(changed.values()), links, index.new_blocks)
     return len(changed)
+
+
+def _add_plausible(index: BlockIndex, seen: list[Seen]) -> None:
+    """Give each entity the stored candidates its name agrees with, checked once for each name of the chunk."""
+    found: dict[tuple[bool, Any], list[str]] = {}  # a chunk names the same people and things in many articles
+    for item in seen:
+        name = (item.is_person, item.words if item.is_person else item.key)  # all that blocks_of and is_plausible read
+        if name not in found:
+            found[name] = index.plausible(item)
+        item.plausible = found[name]
 
 
 def read_entities(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[Seen]:
@@ -360,6 +370,8 @@ class BlockIndex:
         self.canonicals, self.blocks, self.taken = canonicals, blocks, taken
         self.new_blocks: list[tuple[str, str]] = []
         self.created: set[str] = set()
+        self.created_in: dict[str, list[str]] = {}  # block key: the canonical entities this chunk created under it
+        self.surnames: dict[str, dict[str, list[str]]] = {}  # see _by_surname
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, seen: list[Seen]) -> BlockIndex:
@@ -371,7 +383,9 @@ class BlockIndex:
                                                   ORDER BY block, canonical_id""", [keys]).fetchall():
             blocks.setdefault(block, []).append(canonical_id)
         ids = sorted({canonical_id for found in blocks.values() for canonical_id in found})
-        rows = con.execute("""SELECT canonical_id, name, type, key, data->'keys' FROM canonical_entities
+        # Only a person's spellings are compared (a thing is one by its key): the rest of data is not parsed.
+        rows = con.execute("""SELECT canonical_id, name, type, key, CASE WHEN type = 'PER' THEN data->'keys' END
+                              FROM canonical_entities
                               WHERE canonical_id IN (SELECT unnest(?::VARCHAR[]))""", [ids]).fetchall()
         canonicals = {row[0]: Canonical(*row[:4], data={"keys": json.loads(row[4] or "[]")}) for row in rows}
         wanted = sorted({item.entity_id for item in seen})
@@ -393,9 +407,35 @@ class BlockIndex:
         ids = sorted({canonical_id for block in blocks_of(item) for canonical_id in self.blocks.get(block, [])})
         return [self.canonicals[canonical_id] for canonical_id in ids]
 
+    def plausible(self, item: Seen) -> list[str]:
+        """Return the ids of the stored candidates an entity's name agrees with, by id.
+
+        A person's candidates are looked at by the surname of their first spelling: those whose
+        surname is not similar enough to the entity's disagree with it whatever their other spellings.
+        """
+        if not item.is_person:
+            return [c.id for c in self.candidates(item) if is_plausible(item, c)]
+        found = set()
+        for block in blocks_of(item):
+            for surname, ids in self._by_surname(block).items():
+                if fuzz.ratio(item.words[-1], surname) >= SIMILAR:
+                    found.update(i for i in ids if is_plausible(item, self.canonicals[i]))
+        return sorted(found)
+
+    def _by_surname(self, block: str) -> dict[str, list[str]]:
+        """Return a block's stored persons by the surname of their first spelling (read before the chunk adds any)."""
+        if block not in self.surnames:
+            groups: dict[str, list[str]] = {}
+            for canonical_id in self.blocks.get(block, []):
+                keys = self.canonicals[canonical_id].keys
+                if keys and keys[0]:
+                    groups.setdefault(keys[0][-1], []).append(canonical_id)
+            self.surnames[block] = groups
+        return self.surnames[block]
+
     def to_compare(self, item: Seen) -> list[Canonical]:
         """Return the stored candidates an entity's name agrees with and those this chunk created, by id."""
-        created = {c.id for c in self.candidates(item) if c.id in self.created}
+        created = {canonical_id for block in blocks_of(item) for canonical_id in self.created_in.get(block, [])}
         return [self.canonicals[canonical_id] for canonical_id in sorted(created.union(item.plausible))]
 
     def create(self, item: Seen) -> Canonical:
@@ -416,6 +456,8 @@ class BlockIndex:
             if canonical.id not in listed:
                 listed.append(canonical.id)
                 self.new_blocks.append((block, canonical.id))
+                if canonical.id in self.created:
+                    self.created_in.setdefault(block, []).append(canonical.id)
 
 
 def match(item: Seen, index: BlockIndex) -> tuple[Canonical | None, float]:
@@ -474,8 +516,9 @@ def evidence(item: Seen, canonical: Canonical) -> int | None:
     (two Maréchals of French news share France).
     """
     data = canonical.data
-    roles = len(item.role_words & set(data.get("role_words", {})))
-    shared = item.context & set(data.get("neighbours", {}))
+    known_roles, neighbours = data.get("role_words", {}), data.get("neighbours", {})
+    roles = sum(word in known_roles for word in item.role_words)  # the entity's few words looked up, no set built
+    shared = [token for token in item.context if token in neighbours]
     same_site = bool(item.site) and item.site in data.get("sites", {})
     full = is_full(item.words) and all(is_full(words) for words in canonical.keys)
     if roles or (shared and full) or any(not token.startswith("c:") for token in shared):
