@@ -281,9 +281,9 @@ def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
 def collector_paused() -> Iterator[None]:
     """Hold Python's cycle collector off for a while, then let it run again as it was.
 
-    A chunk builds hundreds of thousands of small dicts and lists (the touched entities' data)
-    and makes no reference cycles: the collector's full passes over them are pure cost, and they
-    grow with the data (0.13 s of a chunk's CPU at 5,000 articles, 0.74 s at 38,000; see
+    A chunk holds some 75,000 dicts, lists and objects (the touched entities' data, dicts of up
+    to 200 entries) and makes no reference cycles: the collector's full passes over them are pure
+    cost, and they grow with the data (0.13 s of a chunk's CPU at 5,000 articles, 0.74 s at 38,000; see
     docs/performance.md). Objects are still freed as their last reference goes.
     """
     enabled = gc.isenabled()
