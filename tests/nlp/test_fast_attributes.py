@@ -45,6 +45,15 @@ def token_rows(docs: list[Doc]) -> list[tuple]:
             for doc in docs]
 
 
+def load_with_setting(monkeypatch, name: str, value: str | None, model: str):
+    """Load a model afresh with a VEILLE_FAST_* setting unset (None) or set to a value."""
+    if value is None:
+        monkeypatch.delenv(name, raising=False)
+    else:
+        monkeypatch.setenv(name, value)
+    return models._load.__wrapped__(model)
+
+
 def sample_texts() -> list[str]:
     """Return the bundled sample pages' texts: the dumps as they are, the HTML pages cleaned."""
     dumps = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("dumps/*/*.txt"))]
@@ -184,10 +193,6 @@ def test_patterns_setting_a_lexeme_attribute_keep_spacy_ruler(caplog):
 @pytest.mark.parametrize("setting, fast", [(None, True), ("0", False), ("off", False)])
 def test_loading_a_model_installs_the_fast_ruler_unless_turned_off(monkeypatch, setting, fast):
     monkeypatch.setattr(spacy, "load", lambda name: stock_ruler(PATTERNS)[0])
-    if setting is None:
-        monkeypatch.delenv(attributes.SETTING, raising=False)
-    else:
-        monkeypatch.setenv(attributes.SETTING, setting)
-    nlp = models._load.__wrapped__("any-model")
+    nlp = load_with_setting(monkeypatch, attributes.SETTING, setting, "any-model")
     assert isinstance(nlp.get_pipe("attribute_ruler"), FastAttributeRuler) == fast
     assert nlp.pipe_names == ["attribute_ruler"]

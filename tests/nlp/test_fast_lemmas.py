@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from tests.nlp.test_fast_attributes import TEXTS, sample_texts, token_rows
-from veille.nlp import lemmas, models
+from tests.nlp.test_fast_attributes import TEXTS, load_with_setting, sample_texts, token_rows
+from veille.nlp import lemmas
 from veille.nlp.lemmas import RememberingLemmatizer
 from veille.nlp.models import model_name
 
@@ -48,9 +48,5 @@ def test_each_form_is_lemmatised_once_and_a_set_lemma_is_kept(monkeypatch):
 
 @pytest.mark.parametrize("setting, installed", [(None, True), ("0", False), ("off", False)])
 def test_loading_a_model_installs_it_unless_turned_off(monkeypatch, setting, installed):
-    if setting is None:
-        monkeypatch.delenv(lemmas.SETTING, raising=False)
-    else:
-        monkeypatch.setenv(lemmas.SETTING, setting)
-    nlp = models._load.__wrapped__(model_name("fr"))
+    nlp = load_with_setting(monkeypatch, lemmas.SETTING, setting, model_name("fr"))
     assert isinstance(nlp.get_pipe("lemmatizer"), RememberingLemmatizer) == installed

@@ -4,8 +4,9 @@ Defaults live in ``nlp/data/models.toml``; ``VEILLE_MODEL_<LANG>`` overrides one
 (a package name or a path; ``none`` turns the model off). A language without a model
 still gets dates and quotes by rule; the article says which model annotated it.
 A loaded pipeline's attribute ruler and lemmatizer are replaced by ``nlp/attributes.py``'s and
-``nlp/lemmas.py``'s, which give the same attributes and lemmas faster (``VEILLE_FAST_ATTRIBUTES=0``,
-``VEILLE_FAST_LEMMAS=0`` keep spaCy's).
+``nlp/lemmas.py``'s, which give the same attributes and lemmas faster, and its layers compute
+their matrix products with ``nlp/gemm.py``'s one-thread numpy products (``VEILLE_FAST_ATTRIBUTES=0``,
+``VEILLE_FAST_LEMMAS=0``, ``VEILLE_FAST_GEMM=0`` keep spaCy's and thinc's).
 """
 from __future__ import annotations
 
@@ -59,9 +60,9 @@ def _load(name: str) -> Any | None:
         nlp = spacy.load(name)
     except (OSError, ImportError):
         return None
-    from veille.nlp import attributes, lemmas  # the same attributes and lemmas as spaCy's, faster
+    from veille.nlp import attributes, gemm, lemmas  # the same annotations as spaCy's, faster
 
-    for faster in (attributes, lemmas):  # VEILLE_FAST_ATTRIBUTES=0, VEILLE_FAST_LEMMAS=0 keep spaCy's own
+    for faster in (attributes, lemmas, gemm):  # VEILLE_FAST_<NAME>=0 keeps spaCy's or thinc's own
         if os.environ.get(faster.SETTING, "1").strip().lower() not in SWITCHED_OFF:
             faster.install(nlp)
     return nlp
