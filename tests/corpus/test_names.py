@@ -199,7 +199,6 @@ def test_only_the_candidates_whose_names_agree_are_read_in_full(hand_store, monk
     assert read[1] == {canonical_of(hand_store, "fr1", "Sergueï Choïgou"), canonical_of(hand_store, "sp1", "Sergei Shoigu")}
 
 
-
 def test_the_candidates_found_by_surname_are_those_of_the_whole_block_whose_names_agree(hand_store):
     write_shoigu_articles(hand_store)
     write_article(hand_store, "en7", "2016-12-07", "wire.example", [("Ivan Shagalovski", "PER", [])])
@@ -231,6 +230,7 @@ def test_a_chunk_holds_the_cycle_collector_off_and_leaves_it_as_it_was(hand_stor
         assert during == [False, False] and not gc.isenabled()
     finally:
         gc.enable()
+
 
 # ---- the samples ----------------------------------------------------------------------------
 
