@@ -1,7 +1,6 @@
 """Names across articles: spellings that meet, namesakes kept apart, the same links incremental or rebuilt."""
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 
@@ -214,22 +213,6 @@ def test_the_candidates_found_by_surname_are_those_of_the_whole_block_whose_name
     olga = canonical_of(hand_store, "en8", "Olga Shagalovska")
     assert len(found["S. Shoigu"]) == 2 and found["Ivan Shoigu"] == [] and found["Ivan Shagelovski"] == [ivan]
     assert found["I. Shagalovska"] == [ivan] and found["Shagalovsky"] == sorted([ivan, olga])  # surnames 91 alike
-
-
-def test_a_chunk_holds_the_cycle_collector_off_and_leaves_it_as_it_was(hand_store, monkeypatch):
-    during = []
-    write = names.write
-    monkeypatch.setattr(names, "write", lambda *args: (during.append(gc.isenabled()), write(*args)))
-    write_shoigu_articles(hand_store)
-    passes.run_passes(hand_store)
-    assert during == [False] and gc.isenabled()
-    gc.disable()
-    try:
-        write_article(hand_store, "en9", "2016-12-12", "wire.example", [("Sergei Shoigu", "PER", [])])
-        passes.run_passes(hand_store)
-        assert during == [False, False] and not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 # ---- the samples ----------------------------------------------------------------------------

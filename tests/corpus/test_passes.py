@@ -1,6 +1,7 @@
 """The corpus pass runner: each pass sees each article once, in committed chunks, oldest first."""
 from __future__ import annotations
 
+import gc
 import sys
 import types
 
@@ -19,13 +20,14 @@ def fake_pass(monkeypatch):
     module.NAME, module.TABLES, module.fail_on = "fake", ("fake_seen",), None
 
     def update(con, article_ids):
+        module.collector.append(gc.isenabled())
         if module.fail_on in article_ids:
             raise RuntimeError(f"cannot take {module.fail_on}")
         con.execute("INSERT INTO fake_seen SELECT unnest(?::VARCHAR[])", [article_ids])
         module.chunks.append(list(article_ids))
         return len(article_ids)
 
-    module.update, module.chunks = update, []
+    module.update, module.chunks, module.collector = update, [], []
     monkeypatch.setitem(sys.modules, FAKE, module)
     monkeypatch.setattr(passes, "PASSES", [FAKE])
     return module
@@ -71,3 +73,21 @@ def test_rebuild_empties_what_a_pass_owns_and_runs_it_over_everything(fake_pass,
     report = passes.rebuild(con)
     assert report.articles == {"fake": 2}
     assert con.execute("SELECT count(*) FROM fake_seen").fetchone()[0] == 2
+
+
+def test_a_chunk_runs_with_the_cycle_collector_off_and_leaves_it_as_it_was(fake_pass, tmp_path):
+    con = store_with(tmp_path / "s.duckdb", ["2026-11-01", "2026-11-02", "2026-11-03"])
+    passes.run_passes(con, chunk=2)
+    assert fake_pass.collector == [False, False] and gc.isenabled()
+    fake_pass.fail_on = "a4"
+    con.execute("INSERT INTO articles (id, published) VALUES ('a3', '2026-11-04'), ('a4', '2026-11-05')")
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError, match="a4"):
+            passes.run_passes(con, chunk=2)
+        assert fake_pass.collector[2:] == [False] and not gc.isenabled()
+    finally:
+        gc.enable()
+    fake_pass.fail_on = None
+    passes.run_passes(con, chunk=2)
+    assert fake_pass.collector[3:] == [False] and gc.isenabled()

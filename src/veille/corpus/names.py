@@ -22,13 +22,11 @@ one after the other, so a rebuild finds what the incremental runs found.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
@@ -273,30 +271,6 @@ def is_full(words: Iterable[str]) -> bool:
 
 def update(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
     """Link these new articles' entities to canonical entities; return how many were created or changed."""
-    with collector_paused():
-        return _link(con, article_ids)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold Python's cycle collector off for a while, then let it run again as it was.
-
-    A chunk holds some 75,000 dicts, lists and objects (the touched entities' data, dicts of up
-    to 200 entries) and makes no reference cycles: the collector's full passes over them are pure
-    cost, and they grow with the data (0.13 s of a chunk's CPU at 5,000 articles, 0.74 s at 38,000; see
-    docs/performance.md). Objects are still freed as their last reference goes.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _link(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
-    """Link these articles' entities (see update)."""
     seen = read_entities(con, article_ids)
     if not seen:
         return 0
