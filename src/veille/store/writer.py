@@ -23,8 +23,9 @@ from veille.records import Article, Event, Page, Reject, content_id, public_meta
 from veille.store.connect import configure, open_store, pandas_marked_absent
 
 ROWS_PER_STATEMENT = 500  # keys a lookup statement takes: far fewer round trips than executemany
-# Rows an INSERT takes, bound as one list per column: 5,000 took 4.4 s of CPU where 500 took 5.6 s
-# for the dev pages' results (loaded machine, median of 3); a default batch's mentions fit in one.
+# Rows an INSERT takes, bound as one value per column (see _bound): 5,000 took 4.4 s of CPU where
+# 500 took 5.6 s for the dev pages' results with lists (loaded machine, median of 3); a default
+# batch's mentions fit in one.
 ROWS_PER_INSERT = 5000
 # Column types bound as one JSON text rather than a list (see _bound): scalars JSON holds exactly.
 JSON_BOUND = frozenset({"VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE"})
@@ -267,7 +268,7 @@ def _bound(kind: str, values: list) -> tuple[str, Any]:
     """Return how to bind one column's values: (the cast to its type, the parameter).
 
     DuckDB's client converts a bound list value by value, and tries ``import pandas`` twice for
-    each (about a quarter of the writer's CPU on the dev pages' results). A column of a plain
+    each (the JSON text took the writer's CPU on the dev pages' results to 0.63 times that of lists). A column of a plain
     scalar type whose values are JSON values is bound as one JSON text instead, which DuckDB
     parses and casts in one go; anything else (blobs, timestamps, lists, JSON documents, a
     value JSON cannot hold) is bound as the list.
